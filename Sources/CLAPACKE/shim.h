@@ -1,0 +1,4 @@
+#ifndef ENTK_CLAPACKE_SHIM_H
+#define ENTK_CLAPACKE_SHIM_H
+#include <lapacke.h>
+#endif

@@ -1,0 +1,4 @@
+#ifndef ENTK_COPENBLAS_SHIM_H
+#define ENTK_COPENBLAS_SHIM_H
+#include <cblas.h>
+#endif

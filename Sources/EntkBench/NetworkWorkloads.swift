@@ -1,0 +1,4 @@
+import Networks
+
+/// Networks workloads (TMS and modular-MLP training).
+func networkWorkloads() -> [Workload] { [] }

@@ -1,0 +1,4 @@
+import Tensors
+
+/// Tensors workloads (matmul through Tensor against raw BLAS, …).
+func tensorWorkloads() -> [Workload] { [] }

@@ -1,0 +1,16 @@
+internal import COpenBLAS
+
+/// The number of threads OpenBLAS uses for every subsequent call.
+public enum BLASThreads {
+    /// Current thread count.
+    public static var count: Int { Int(openblas_get_num_threads()) }
+
+    /// Sets the thread count (clamped to at least 1).
+    public static func set(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+
+    /// Processors OpenBLAS sees.
+    public static var processors: Int { Int(openblas_get_num_procs()) }
+
+    /// OpenBLAS's build configuration string (kernel target, threading model).
+    public static var configuration: String { String(cString: openblas_get_config()) }
+}
