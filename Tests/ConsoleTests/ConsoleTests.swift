@@ -1,5 +1,5 @@
 import Testing
-@testable import Console
+import Console
 
 @Suite("Console")
 struct VersionTests {
