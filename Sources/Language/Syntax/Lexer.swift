@@ -4,8 +4,8 @@
 /// - `#` starts a comment that runs to the end of the line.
 /// - Numbers: `12`, `1_000`, `3.25`, `.5`, `1e-3`, `2.5E+4`. `0..<n` lexes as `0`, `..<`, `n`.
 /// - Strings: `"…"` or `'…'` with escapes `\n \t \r \0 \\ \" \'`; a string may span lines.
-/// - Line breaks are statement separators, except inside `(…)` and `[…]`, where they are
-///   dropped so long argument lists and list literals can span lines.
+/// - Line breaks become `.newline` tokens (runs collapse to one); the parser ignores them
+///   inside `(…)` and `[…]`, so long argument lists and list literals can span lines.
 ///
 /// Lexical errors (an unexpected character, an unterminated string) are collected as
 /// diagnostics and lexing continues, so the parser still sees the rest of the input.
@@ -13,8 +13,6 @@ public struct Lexer {
     private let source: SourceText
     private let scalars: [Unicode.Scalar]
     private var offset = 0
-    /// Open brackets, to know whether a line break separates statements.
-    private var brackets: [TokenKind] = []
     public private(set) var diagnostics: [Diagnostic] = []
 
     public init(source: SourceText) {
@@ -46,7 +44,7 @@ public struct Lexer {
         Token(kind: kind, start: start, end: offset, text: source.text(from: start, to: offset))
     }
 
-    /// The next token, skipping blanks, comments and line breaks inside brackets.
+    /// The next token, skipping blanks and comments.
     public mutating func next() -> Token {
         // A loop, not recursion, past bad characters: a run of junk must not grow the stack.
         while true {
@@ -64,7 +62,7 @@ public struct Lexer {
             } else if scalar == "\n" {
                 let start = offset
                 offset += 1
-                if brackets.last == nil || brackets.last == .leftBrace { return token(.newline, from: start) }
+                return token(.newline, from: start)
             } else {
                 break
             }
@@ -81,12 +79,12 @@ public struct Lexer {
         offset += 1
         let kind: TokenKind
         switch scalar {
-        case "(": kind = .leftParen; brackets.append(.leftParen)
-        case "[": kind = .leftBracket; brackets.append(.leftBracket)
-        case "{": kind = .leftBrace; brackets.append(.leftBrace)
-        case ")": kind = .rightParen; close(.leftParen)
-        case "]": kind = .rightBracket; close(.leftBracket)
-        case "}": kind = .rightBrace; close(.leftBrace)
+        case "(": kind = .leftParen
+        case "[": kind = .leftBracket
+        case "{": kind = .leftBrace
+        case ")": kind = .rightParen
+        case "]": kind = .rightBracket
+        case "}": kind = .rightBrace
         case ",": kind = .comma
         case ":": kind = .colon
         case ";": kind = .semicolon
@@ -119,11 +117,6 @@ public struct Lexer {
         guard peek() == scalar else { return false }
         offset += 1
         return true
-    }
-
-    /// Pops the innermost bracket of the closing kind; a stray closer is left for the parser to report.
-    private mutating func close(_ opener: TokenKind) {
-        if let index = brackets.lastIndex(of: opener) { brackets.removeSubrange(index...) }
     }
 
     private mutating func number(from start: Int) -> Token {

@@ -50,10 +50,10 @@ extension Parser {
         var expression = try parsePrimary()
         while true {
             if match(.leftParen) {
-                let arguments = try parseArguments()
+                let arguments = try bracketed(closer: .rightParen, "to close the argument list") { try $0.parseArguments() }
                 expression = Expression(.call(expression, arguments), span: expression.span.through(span(of: previous)))
             } else if match(.leftBracket) {
-                let indices = try parseIndices()
+                let indices = try bracketed(closer: .rightBracket, "to close the subscript") { try $0.parseIndices() }
                 expression = Expression(.index(expression, indices), span: expression.span.through(span(of: previous)))
             } else if match(.dot) {
                 let name = try expect(.identifier, "for a member name after `.`")
@@ -65,7 +65,7 @@ extension Parser {
         }
     }
 
-    // arguments = [ argument { "," argument } [ "," ] ] ")"
+    // arguments = [ argument { "," argument } [ "," ] ]
     // argument  = [ NAME ":" ] expression
     mutating func parseArguments() throws -> [Argument] {
         var arguments: [Argument] = []
@@ -84,11 +84,10 @@ extension Parser {
             arguments.append(Argument(label: label, labelSpan: labelSpan, value: try parseExpression()))
             if !match(.comma) { break }
         }
-        _ = try expect(.rightParen, "to close the argument list")
         return arguments
     }
 
-    // indices = index { "," index } "]"
+    // indices = index { "," index }
     // index   = expression | [ expression ] ":" [ expression ] [ ":" [ expression ] ]
     mutating func parseIndices() throws -> [IndexExpression] {
         var indices: [IndexExpression] = []
@@ -108,7 +107,6 @@ extension Parser {
                 indices.append(.single(first))
             }
         } while match(.comma)
-        _ = try expect(.rightBracket, "to close the subscript")
         return indices
     }
 
@@ -126,17 +124,18 @@ extension Parser {
         case .identifier: advance(); return Expression(.name(token.text), span: tokenSpan)
         case .leftParen:
             advance()
-            let inner = try parseExpression()
-            _ = try expect(.rightParen, "to close the parenthesis")
+            let inner = try bracketed(closer: .rightParen, "to close the parenthesis") { try $0.parseExpression() }
             return Expression(inner.kind, span: span(from: token.start))
         case .leftBracket:
             advance()
-            var elements: [Expression] = []
-            while !check(.rightBracket) {
-                elements.append(try parseExpression())
-                if !match(.comma) { break }
+            let elements = try bracketed(closer: .rightBracket, "to close the list") { parser in
+                var elements: [Expression] = []
+                while !parser.check(.rightBracket) {
+                    elements.append(try parser.parseExpression())
+                    if !parser.match(.comma) { break }
+                }
+                return elements
             }
-            _ = try expect(.rightBracket, "to close the list")
             return Expression(.list(elements), span: span(from: token.start))
         case .fnKeyword:
             let declaration = try parseFunction(named: false)

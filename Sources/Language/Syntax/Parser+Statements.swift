@@ -18,6 +18,7 @@ extension Parser {
     /// Parses one statement and its terminator; on error records it and resynchronises.
     mutating func parseStatementRecovering(into statements: inout [Statement]) {
         let start = position
+        let modes = ignoresNewlines.count
         do {
             let statement = try parseStatement()
             if !(check(.newline) || check(.semicolon) || check(.rightBrace) || check(.endOfInput)) {
@@ -26,11 +27,13 @@ extension Parser {
             statements.append(statement)
         } catch let diagnostic as Diagnostic {
             record(diagnostic)
+            ignoresNewlines.removeLast(ignoresNewlines.count - modes)
             synchronize()
             // Guarantee progress even when the error token is itself a boundary.
             if position == start, !check(.endOfInput), !check(.rightBrace) { advance() }
         } catch {
             record(Diagnostic("\(error)", span: span(of: current)))
+            ignoresNewlines.removeLast(ignoresNewlines.count - modes)
             synchronize()
         }
     }
@@ -39,7 +42,11 @@ extension Parser {
     mutating func parseBlock(_ purpose: String) throws -> [Statement] {
         let open = try expect(.leftBrace, purpose)
         try enterNesting()
-        defer { depth -= 1 }
+        ignoresNewlines.append(false)
+        defer {
+            depth -= 1
+            ignoresNewlines.removeLast()
+        }
         var statements: [Statement] = []
         skipSeparators()
         while !check(.rightBrace) {
@@ -50,7 +57,10 @@ extension Parser {
             parseStatementRecovering(into: &statements)
             skipSeparators()
         }
+        // Restore the enclosing mode before stepping past `}` (see `bracketed`).
+        ignoresNewlines.removeLast()
         advance()
+        ignoresNewlines.append(false)
         return statements
     }
 
@@ -150,19 +160,22 @@ extension Parser {
         let name = named ? try expect(.identifier, "for the function name").text : nil
         // parameters = "(" [ parameter { "," parameter } [ "," ] ] ")"
         _ = try expect(.leftParen, "to open the parameter list")
-        var parameters: [ParameterDeclaration] = []
-        while !check(.rightParen) {
-            // parameter = NAME [ ":" expression ]
-            let nameToken = try expect(.identifier, "for a parameter name")
-            if parameters.contains(where: { $0.name == nameToken.text }) {
-                throw Diagnostic("duplicate parameter `\(nameToken.text)`", span: span(of: nameToken))
+        let parameters = try bracketed(closer: .rightParen, "to close the parameter list") { parser in
+            var parameters: [ParameterDeclaration] = []
+            while !parser.check(.rightParen) {
+                // parameter = NAME [ ":" expression ]
+                let nameToken = try parser.expect(.identifier, "for a parameter name")
+                if parameters.contains(where: { $0.name == nameToken.text }) {
+                    throw Diagnostic("duplicate parameter `\(nameToken.text)`", span: parser.span(of: nameToken))
+                }
+                var defaultValue: Expression?
+                if parser.match(.colon) { defaultValue = try parser.parseExpression() }
+                parameters.append(ParameterDeclaration(name: nameToken.text, defaultValue: defaultValue,
+                                                       span: parser.span(from: nameToken.start)))
+                if !parser.match(.comma) { break }
             }
-            var defaultValue: Expression?
-            if match(.colon) { defaultValue = try parseExpression() }
-            parameters.append(ParameterDeclaration(name: nameToken.text, defaultValue: defaultValue, span: span(from: nameToken.start)))
-            if !match(.comma) { break }
+            return parameters
         }
-        _ = try expect(.rightParen, "to close the parameter list")
         let body = try parseBlock("to open the function body")
         return FunctionDeclaration(name: name, parameters: parameters, body: body, span: span(from: start))
     }

@@ -70,6 +70,10 @@ public struct Parser {
     var tokens: [Token]
     var position = 0
     var depth = 0
+    /// Whether line breaks are ignored, innermost last: true inside `(…)` and `[…]`, false at
+    /// statement level and inside blocks. Kept in the parser rather than the lexer so that an
+    /// unclosed `(` cannot swallow the rest of a script: recovery restores statement level.
+    var ignoresNewlines: [Bool] = [false]
     public private(set) var diagnostics: [Diagnostic] = []
 
     /// Lexes and parses `source`. The statements are meaningful only when `diagnostics` is empty.
@@ -97,7 +101,30 @@ public struct Parser {
     mutating func advance() -> Token {
         let token = current
         if token.kind != .endOfInput { position += 1 }
+        skipIgnoredNewlines()
         return token
+    }
+
+    mutating func skipIgnoredNewlines() {
+        if ignoresNewlines.last == true { while current.kind == .newline { position += 1 } }
+    }
+
+    /// Parses the inside of a bracket pair whose opener was just consumed, with line breaks
+    /// ignored, then consumes the closer. The mode is restored before the closer is consumed,
+    /// so a line break right after it still ends the statement.
+    mutating func bracketed<T>(closer: TokenKind, _ purpose: String, _ body: (inout Parser) throws -> T) throws -> T {
+        ignoresNewlines.append(true)
+        skipIgnoredNewlines()
+        let result: T
+        do {
+            result = try body(&self)
+        } catch {
+            ignoresNewlines.removeLast()
+            throw error
+        }
+        ignoresNewlines.removeLast()
+        _ = try expect(closer, purpose)
+        return result
     }
 
     mutating func match(_ kind: TokenKind) -> Bool {
