@@ -4,8 +4,10 @@ extension BuiltinRegistry {
     /// language topic (`for`, `fn`, `syntax`). With no topic, an overview. Nil for an unknown topic.
     public func help(_ topic: String?) -> String? {
         guard let topic = topic?.trimmingSpaces, !topic.isEmpty else { return overview() }
-        if let builtin = functions[topic] { return Self.help(for: builtin, prefix: "") }
-        if let type = types[topic] { return help(for: type) }
+        // A constructor often shares its type's name (`tensor(…)` makes a tensor): show both.
+        let sections = [functions[topic].map { Self.help(for: $0, prefix: "") }, types[topic].map { help(for: $0) }]
+            .compactMap { $0 }
+        if !sections.isEmpty { return sections.joined(separator: "\n\n") }
         if let dot = topic.firstIndex(of: "."), let type = types[String(topic[..<dot])] {
             let member = String(topic[topic.index(after: dot)...])
             if let method = type.method(named: member) { return Self.help(for: method, prefix: type.name + ".") }
