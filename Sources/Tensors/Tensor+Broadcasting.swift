@@ -3,7 +3,7 @@
 extension Tensor {
     /// The shape two operands broadcast to, or `.broadcast` naming `operation` and both shapes.
     public static func broadcastShape(_ a: [Int], _ b: [Int], operation: String = "broadcast") throws -> [Int] {
-        let r = max(a.count, b.count)
+        let r = Swift.max(a.count, b.count)
         var result = [Int](repeating: 1, count: r)
         for i in 0..<r {
             let da = i < r - a.count ? 1 : a[i - (r - a.count)]

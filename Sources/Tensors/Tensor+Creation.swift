@@ -27,7 +27,7 @@ extension Tensor {
     public static func eye(_ rows: Int, _ cols: Int? = nil) throws -> Tensor {
         let c = cols ?? rows
         var t = try zeros([rows, c])
-        for i in 0..<min(rows, c) { t.storage[i * c + i] = 1 }
+        for i in 0..<Swift.min(rows, c) { t.storage[i * c + i] = 1 }
         return t
     }
 
@@ -41,7 +41,7 @@ extension Tensor {
         guard exact < Double(Int32.max) * 64 else {
             throw TensorError.invalidArgument(operation: "arange", detail: "\(exact) elements is too many")
         }
-        let n = max(0, Int(exact))
+        let n = Swift.max(0, Int(exact))
         return Tensor((0..<n).map { start + Double($0) * step })
     }
 
