@@ -21,6 +21,10 @@ extension Tensor {
             throw TensorError.shapeMismatch(operation: "matmul",
                 detail: "inner sizes differ (\(k) vs \(k2)) for shapes \(Tensor.describe(shape: shape)) and \(Tensor.describe(shape: other.shape))")
         }
+        guard Swift.max(m, n, k) <= Int(Int32.max) else {
+            throw TensorError.invalidArgument(operation: "matmul",
+                detail: "sizes \(m), \(k), \(n) exceed the 32-bit BLAS limit \(Int32.max)")
+        }
         let batchA = Array(aShape.dropLast(2)), batchB = Array(bShape.dropLast(2))
         let batch: [Int]
         do { batch = try Tensor.broadcastShape(batchA, batchB, operation: "matmul") } catch {
