@@ -17,6 +17,7 @@ extension Tensor {
 
     /// This tensor stretched to `shape` (a copy), or `.broadcast` when it does not fit.
     public func broadcast(to target: [Int]) throws -> Tensor {
+        _ = try Tensor.validated(target, "broadcast")
         let s = try Tensor.broadcastShape(shape, target, operation: "broadcast")
         guard s == target else { throw TensorError.broadcast(operation: "broadcast", lhs: shape, rhs: target) }
         if shape == target { return self }

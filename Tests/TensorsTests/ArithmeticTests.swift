@@ -67,6 +67,16 @@ struct ArithmeticTests {
             try Tensor([1, 2, 3]).broadcast(to: [2, 2])
         }
         #expect(try Tensor([1, 2]).broadcast(to: [2, 2]).storage == [1, 2, 1, 2])
+        #expect(throws: TensorError.self) { try Tensor([1]).broadcast(to: [-1]) }
+    }
+
+    @Test("copies are independent values (copy-on-write)")
+    func valueSemantics() throws {
+        let a = try Tensor.arange(0, 4)
+        var b = a
+        try b.assign(9, at: [.at(0)])
+        #expect(a.storage == [0, 1, 2, 3])
+        #expect(b.storage == [9, 1, 2, 3])
     }
 
     @Test("the fast paths and the strided path agree on a large operand")
