@@ -1,0 +1,79 @@
+import Foundation
+import Language
+import Tensors
+
+/// One entk session: the interpreter with every builtin table registered, the one seeded
+/// random generator, and the limits (memory budget) that heavy builtins check.
+///
+/// The console and the tests talk to a `Session`; builtins reach it through the closures that
+/// the tables capture, so no global state exists.
+public final class Session {
+    /// The language interpreter, with core, tensor, network and kernel builtins registered.
+    public let interpreter: Interpreter
+    /// The seed the generator was last set from (recorded in transcript headers).
+    public private(set) var seed: UInt64
+    /// The session's random generator: every builtin that needs randomness and gets no
+    /// explicit `seed:` draws from it, so a script replays identically from the same seed.
+    public var random: RandomGenerator
+    /// Largest allocation a builtin may make, in bytes; heavier requests are refused with the
+    /// size they need. Defaults to half of the memory available at start-up.
+    public var memoryBudget: Int
+
+    /// A session writing output to `sink`, seeded with `seed`.
+    public init(sink: OutputSink, seed: UInt64 = 0) {
+        interpreter = Interpreter(sink: sink)
+        self.seed = seed
+        random = RandomGenerator(seed: seed)
+        memoryBudget = Session.defaultMemoryBudget()
+        for install in Session.tables { install(self) }
+    }
+
+    /// The tables of builtins, each installing functions and host types into the registry.
+    /// New binding files add one line here.
+    static var tables: [(Session) -> Void] { [
+        { $0.installTensorBuiltins() },
+    ] }
+
+    /// Restarts the random stream from `seed`.
+    public func reseed(_ seed: UInt64) {
+        self.seed = seed
+        random = RandomGenerator(seed: seed)
+    }
+
+    /// Forgets every binding and restarts the random stream from the current seed.
+    public func reset() {
+        interpreter.reset()
+        random = RandomGenerator(seed: seed)
+    }
+
+    /// A generator for one builtin call: a fresh one from an explicit `seed:`, otherwise a
+    /// fork of the session stream (whose next 64 bits become the fork's seed).
+    func generator(seed explicit: Int?) -> RandomGenerator {
+        if let explicit { return RandomGenerator(seed: UInt64(bitPattern: Int64(explicit))) }
+        return RandomGenerator(seed: random.nextUInt64())
+    }
+
+    /// Throws when `bytes` exceed the budget, naming what needed them.
+    func checkMemory(_ bytes: Int, for what: String) throws {
+        guard bytes > memoryBudget else { return }
+        throw LanguageError("\(what) needs \(Session.formatBytes(bytes)), over the memory budget of \(Session.formatBytes(memoryBudget)) (see .memory)")
+    }
+
+    /// Half of MemAvailable from /proc/meminfo, or 4 GiB when it cannot be read.
+    static func defaultMemoryBudget() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return 4 << 30 }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+            if let kb = line.split(separator: " ").compactMap({ Int($0) }).first { return kb * 1024 / 2 }
+        }
+        return 4 << 30
+    }
+
+    /// `1.5 GB`, `320 MB`, `12 KB`: decimal units, three significant digits.
+    public static func formatBytes(_ bytes: Int) -> String {
+        let units: [(Double, String)] = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")]
+        for (scale, unit) in units where Double(bytes) >= scale {
+            return String(format: "%.3g %@", Double(bytes) / scale, unit)
+        }
+        return "\(bytes) B"
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import Language
+import Tensors
+
+/// The tensor functions and the `tensor` type's table: creation, arithmetic helpers, shape
+/// operations, reductions and files.
+extension Session {
+    func installTensorBuiltins() {
+        let registry = interpreter.registry
+        registry.register(creationBuiltins + shapeBuiltins + elementwiseBuiltins + reductionBuiltins + fileBuiltins)
+        registry.register(type: tensorType)
+    }
+
+    private static var shapeParameter: BuiltinParameter { BuiltinParameter("shape", isVariadic: true, summary: "sizes, as integers or one list") }
+    private static var seedParameter: BuiltinParameter { BuiltinParameter("seed", .optional(.integer), default: .nothing, requiresLabel: true,
+                                                        summary: "seed for this call; none draws from the session generator") }
+    private var creationBuiltins: [Builtin] {
+        [
+            Builtin("zeros", [Session.shapeParameter], returns: "tensor", summary: "a tensor of zeros") { [unowned self] a in
+                .wrap(try Tensor.zeros(try self.checkedShape(a, "zeros")))
+            },
+            Builtin("ones", [Session.shapeParameter], returns: "tensor", summary: "a tensor of ones") { [unowned self] a in
+                .wrap(try Tensor.ones(try self.checkedShape(a, "ones")))
+            },
+            Builtin("full", [BuiltinParameter("shape", .list, summary: "sizes"), BuiltinParameter("value", .number)],
+                    returns: "tensor", summary: "a tensor filled with value") { [unowned self] a in
+                let shape = try a.list("shape").map { v -> Int in
+                    guard let n = v.integer, n >= 0 else { throw LanguageError("full: a shape holds non-negative integers", argument: "shape") }
+                    return n
+                }
+                try self.checkMemory(Tensor.elementCount(shape).multipliedReportingOverflow(by: 8).partialValue, for: "full")
+                return .wrap(try Tensor.full(shape, try a.number("value")))
+            },
+            Builtin("eye", [BuiltinParameter("n", .integer), BuiltinParameter("m", .optional(.integer), default: .nothing)],
+                    returns: "tensor", summary: "the n×m identity (m defaults to n)") { [unowned self] a in
+                let n = try a.integer("n"), m = try a.optionalInteger("m") ?? n
+                try self.checkMemory(n &* m &* 8, for: "eye")
+                return .wrap(try Tensor.eye(n, m))
+            },
+            Builtin("arange", [BuiltinParameter("start", .number), BuiltinParameter("stop", .optional(.number), default: .nothing),
+                               BuiltinParameter("step", .number, default: .number(1))],
+                    returns: "tensor", summary: "evenly spaced values in [start, stop), like numpy (arange(n) is 0…n−1)") { a in
+                if a.has("stop") { return .wrap(try Tensor.arange(try a.number("start"), try a.number("stop"), try a.number("step"))) }
+                return .wrap(try Tensor.arange(0, try a.number("start"), try a.number("step")))
+            },
+            Builtin("linspace", [BuiltinParameter("start", .number), BuiltinParameter("stop", .number), BuiltinParameter("count", .integer)],
+                    returns: "tensor", summary: "count evenly spaced values from start to stop inclusive") { a in
+                .wrap(try Tensor.linspace(try a.number("start"), try a.number("stop"), count: try a.integer("count")))
+            },
+            Builtin("rand", [Session.shapeParameter, Session.seedParameter], returns: "tensor",
+                    summary: "uniform random values on [0, 1)",
+                    detail: "Draws from xoshiro256** (see Documentation/Tensors.md); the same seed gives the same values on every machine.") { [unowned self] a in
+                var g = self.generator(seed: try a.optionalInteger("seed"))
+                return .wrap(try Tensor.rand(try self.checkedShape(a, "rand"), using: &g))
+            },
+            Builtin("randn", [Session.shapeParameter, Session.seedParameter], returns: "tensor",
+                    summary: "standard normal random values (Box–Muller)") { [unowned self] a in
+                var g = self.generator(seed: try a.optionalInteger("seed"))
+                return .wrap(try Tensor.randn(try self.checkedShape(a, "randn"), using: &g))
+            },
+            Builtin("tensor", [BuiltinParameter("values", summary: "a number, a (nested) list of numbers, or a tensor")],
+                    returns: "tensor", summary: "a tensor from nested lists: tensor([[1, 2], [3, 4]])") { a in
+                .host(TensorObject(try a.tensor("values")))
+            },
+        ]
+    }
+
+    /// The shape of a creation call, refused when its storage would exceed the memory budget.
+    private func checkedShape(_ a: Arguments, _ what: String) throws -> [Int] {
+        let shape = try a.shape(fromRest: what)
+        let (bytes, overflow) = Tensor.elementCount(shape).multipliedReportingOverflow(by: 8)
+        try checkMemory(overflow ? Int.max : bytes, for: "\(what) of shape \(Tensor.describe(shape: shape))")
+        return shape
+    }
+
+    private var shapeBuiltins: [Builtin] {
+        let t = BuiltinParameter("t", summary: "a tensor")
+        return [
+            Builtin("reshape", [t, Session.shapeParameter], returns: "tensor",
+                    summary: "the same elements in a new shape (one size may be -1)") { a in
+                var values = a.rest
+                if values.count == 1, case .list(let elements) = values[0] { values = elements }
+                let shape = try values.map { v -> Int in
+                    guard let n = v.integer else { throw LanguageError("reshape: sizes must be integers", argument: "shape") }
+                    return n
+                }
+                return .wrap(try a.tensor("t").reshaped(to: shape))
+            },
+            Builtin("transpose", [t, BuiltinParameter("axes", .optional(.list), default: .nothing)], returns: "tensor",
+                    summary: "reverse the axes, or permute them as given") { a in
+                let x = try a.tensor("t")
+                guard a.has("axes") else { return .wrap(x.T) }
+                return .wrap(try x.transposed(try a.list("axes").map { v in
+                    guard let i = v.integer else { throw LanguageError("transpose: axes must be integers", argument: "axes") }
+                    return i
+                }))
+            },
+            Builtin("cat", [BuiltinParameter("tensors", .list), BuiltinParameter("axis", .integer, default: .number(0))],
+                    returns: "tensor", summary: "join tensors along an existing axis") { a in
+                .wrap(try Tensor.concatenate(try a.list("tensors").enumerated().map { try $1.asTensor(argument: "tensors[\($0)]") },
+                                             axis: try a.integer("axis")))
+            },
+            Builtin("stack", [BuiltinParameter("tensors", .list), BuiltinParameter("axis", .integer, default: .number(0))],
+                    returns: "tensor", summary: "join equal-shaped tensors along a new axis") { a in
+                .wrap(try Tensor.stack(try a.list("tensors").enumerated().map { try $1.asTensor(argument: "tensors[\($0)]") },
+                                       axis: try a.integer("axis")))
+            },
+            Builtin("matmul", [BuiltinParameter("a"), BuiltinParameter("b")], returns: "tensor",
+                    summary: "matrix product through BLAS (same as a @ b)") { a in
+                .wrap(try a.tensor("a").matmul(try a.tensor("b")))
+            },
+            Builtin("dot", [BuiltinParameter("a"), BuiltinParameter("b")], returns: "number",
+                    summary: "inner product of two vectors of equal length") { a in
+                .number(try a.tensor("a").dot(try a.tensor("b")))
+            },
+            Builtin("maximum", [BuiltinParameter("a"), BuiltinParameter("b")], returns: "tensor",
+                    summary: "elementwise maximum under broadcasting") { a in
+                .wrap(try a.tensor("a").combined(with: try a.tensor("b"), .maximum))
+            },
+            Builtin("minimum", [BuiltinParameter("a"), BuiltinParameter("b")], returns: "tensor",
+                    summary: "elementwise minimum under broadcasting") { a in
+                .wrap(try a.tensor("a").combined(with: try a.tensor("b"), .minimum))
+            },
+        ]
+    }
+
+    /// One builtin per elementwise function; numbers in give numbers out.
+    private var elementwiseBuiltins: [Builtin] {
+        UnaryFunction.allCases.filter { $0 != .negate }.map { f in
+            Builtin(f.rawValue, [BuiltinParameter("x", .oneOf([.number, .host("tensor"), .list]))], returns: "number or tensor",
+                    summary: "\(f.rawValue) of each element") { a in
+                .wrap(try a.tensor("x").map(f))
+            }
+        }
+    }
+
+    private static var axisParameter: BuiltinParameter { BuiltinParameter("axis", .optional(.integer), default: .nothing, requiresLabel: true,
+                                                        summary: "axis to reduce (negative counts from the end); none reduces all") }
+    private static var keepdimsParameter: BuiltinParameter { BuiltinParameter("keepdims", .bool, default: .bool(false), requiresLabel: true,
+                                                            summary: "keep the reduced axis with size 1") }
+    private static func reductionSummary(_ r: Reduction) -> String {
+        switch r {
+        case .sum: return "sum of elements"
+        case .mean: return "mean of elements"
+        case .max: return "largest element"
+        case .min: return "smallest element"
+        case .argmax: return "index of the largest element"
+        case .argmin: return "index of the smallest element"
+        case .norm: return "Euclidean (L2) norm √Σx²"
+        }
+    }
+
+    private static func reduce(_ r: Reduction, _ x: Tensor, _ a: Arguments) throws -> Value {
+        .wrap(try x.reduced(r, axis: try a.optionalInteger("axis"), keepdims: try a.bool("keepdims")))
+    }
+
+    /// One function per reduction (`sum(x, axis: 0)`); the same rows serve as tensor methods.
+    private var reductionBuiltins: [Builtin] {
+        Reduction.allCases.map { r in
+            Builtin(r.rawValue, [BuiltinParameter("x"), Session.axisParameter, Session.keepdimsParameter],
+                    returns: "number or tensor", summary: Session.reductionSummary(r)) { a in
+                try Session.reduce(r, try a.tensor("x"), a)
+            }
+        }
+    }
+
+    private var fileBuiltins: [Builtin] {
+        [
+            Builtin("load", [BuiltinParameter("path", .string, summary: "a .npy or .safetensors file")],
+                    returns: "tensor or tensors", summary: "read a tensor (.npy) or named tensors (.safetensors)",
+                    detail: "float64, float32 and integer dtypes load as float64. A corrupt file gives an error naming what is wrong.") { a in
+                let path = try a.string("path")
+                if path.hasSuffix(".safetensors") { return .host(TensorCollection(try SafeTensors.read(contentsOf: path))) }
+                return .wrap(try NPY.read(contentsOf: path))
+            },
+            Builtin("save", [BuiltinParameter("value", summary: "a tensor or named tensors"),
+                             BuiltinParameter("path", .string, summary: "ending in .npy or .safetensors"),
+                             BuiltinParameter("precision", .string, default: .string("float64"), requiresLabel: true,
+                                              summary: "\"float64\" or \"float32\"")],
+                    summary: "write a tensor (.npy or .safetensors) or named tensors (.safetensors)") { a in
+                let path = try a.string("path")
+                let precision: StoredPrecision
+                switch try a.string("precision") {
+                case "float64": precision = .float64
+                case "float32": precision = .float32
+                case let other: throw LanguageError("precision must be \"float64\" or \"float32\", got \"\(other)\"", argument: "precision")
+                }
+                let file: SafeTensorsFile
+                switch a["value"] {
+                case .host(let collection as TensorCollection): file = collection.file
+                case .host(let exporter as NamedTensorExporting): file = SafeTensorsFile(tensors: exporter.namedTensors)
+                default:
+                    let tensor = try a.tensor("value")
+                    if !path.hasSuffix(".safetensors") {
+                        try NPY.write(tensor, to: path, precision: precision)
+                        return .nothing
+                    }
+                    file = SafeTensorsFile(tensors: [("tensor", tensor)])
+                }
+                guard path.hasSuffix(".safetensors") else {
+                    throw LanguageError("named tensors are saved as .safetensors, not \"\(path)\"", argument: "path")
+                }
+                try SafeTensors.write(file, to: path, precision: precision)
+                return .nothing
+            },
+        ]
+    }
+
+    private var tensorType: HostType {
+        func receiver(_ value: Value) throws -> Tensor {
+            guard case .host(let object as TensorObject) = value else { throw LanguageError("expected a tensor") }
+            return object.tensor
+        }
+        let reductionMethods = Reduction.allCases.map { r in
+            Builtin(r.rawValue, [Session.axisParameter, Session.keepdimsParameter], returns: "number or tensor",
+                    summary: Session.reductionSummary(r)) { a in
+                try Session.reduce(r, try a.receiver(as: TensorObject.self).tensor, a)
+            }
+        }
+        return HostType(
+            "tensor", summary: "an n-dimensional array of float64, row-major",
+            detail: "Arithmetic broadcasts like numpy; `@` multiplies matrices through BLAS; `t[0, :]`, `v[2:8:2]` and negative indices select.",
+            properties: [
+                HostProperty("shape", type: "list", summary: "sizes along each axis") { v in
+                    .list(try receiver(v).shape.map { .number(Double($0)) })
+                },
+                HostProperty("rank", type: "number", summary: "number of axes") { v in .number(Double(try receiver(v).rank)) },
+                HostProperty("size", type: "number", summary: "number of elements") { v in .number(Double(try receiver(v).count)) },
+                HostProperty("T", type: "tensor", summary: "the transpose (axes reversed)") { v in .wrap(try receiver(v).T) },
+            ],
+            methods: reductionMethods + [
+                Builtin("reshape", [Session.shapeParameter], returns: "tensor", summary: "the same elements in a new shape") { a in
+                    let shape = try a.rest.flatMap { v -> [Value] in if case .list(let l) = v { return l } else { return [v] } }
+                        .map { v -> Int in
+                            guard let n = v.integer else { throw LanguageError("reshape: sizes must be integers", argument: "shape") }
+                            return n
+                        }
+                    return .wrap(try a.receiver(as: TensorObject.self).tensor.reshaped(to: shape))
+                },
+                Builtin("flatten", returns: "tensor", summary: "the elements as a vector") { a in
+                    .wrap(try a.receiver(as: TensorObject.self).tensor.flattened)
+                },
+                Builtin("tolist", returns: "list", summary: "the elements as nested lists of numbers") { a in
+                    func nest(_ t: Tensor) throws -> Value {
+                        if t.rank == 0 { return .number(t.storage[0]) }
+                        return .list(try (0..<t.shape[0]).map { try nest(try t.slice(.at($0))) })
+                    }
+                    return try nest(try a.receiver(as: TensorObject.self).tensor)
+                },
+            ])
+    }
+}
+
+/// Anything that exports itself as named tensors (a model's weights), so `save(x, "f.safetensors")` works.
+public protocol NamedTensorExporting: HostObject {
+    var namedTensors: [(name: String, tensor: Tensor)] { get }
+}
+
+/// The named tensors of a `.safetensors` file: `w = load("f.safetensors"); w.W`.
+public final class TensorCollection: NamedTensorExporting {
+    let file: SafeTensorsFile
+    init(_ file: SafeTensorsFile) { self.file = file }
+
+    public var typeName: String { "tensors" }
+    public var summary: String {
+        "tensors " + file.tensors.map { "\($0.name) \(Tensor.describe(shape: $0.tensor.shape))" }.joined(separator: ", ")
+    }
+    public var namedTensors: [(name: String, tensor: Tensor)] { file.tensors }
+    public var count: Int? { file.tensors.count }
+    public var dynamicMemberNames: [String] { file.names }
+    public func member(named name: String) throws -> Value? { file[name].map { .host(TensorObject($0)) } }
+    public func subscriptValue(_ components: [IndexComponent]) throws -> Value {
+        guard components.count == 1, case .single(.string(let name)) = components[0] else {
+            throw LanguageError("named tensors are indexed by name, e.g. w[\"W\"]")
+        }
+        guard let tensor = file[name] else {
+            throw LanguageError("no tensor named \"\(name)\"\(Suggestion.hint(for: name, among: file.names))")
+        }
+        return .host(TensorObject(tensor))
+    }
+}
