@@ -175,3 +175,33 @@ extension DifferentiableModel {
         return j
     }
 }
+
+extension DifferentiableModel {
+    /// The loss on (x, targets) and its gradient with respect to every parameter (P), by one
+    /// forward and one backward pass. `loss` defaults to the model's training loss.
+    public func lossAndGradient(_ x: Matrix, targets: Matrix, loss: Loss? = nil) throws -> (loss: Double, gradient: [Double]) {
+        try checkInputs(x)
+        let objective = loss ?? defaultLoss
+        try objective.check(outputs: Matrix(rows: x.rows, cols: outputSize), targets: targets)
+        guard x.rows > 0 else { return (0, [Double](repeating: 0, count: parameterCount)) }
+        var outputs = [Double](repeating: 0, count: x.rows * outputSize)
+        var outputGradient = outputs
+        var gradient = [Double](repeating: 0, count: parameterCount)
+        var value = 0.0
+        x.storage.withUnsafeBufferPointer { xp in
+            targets.storage.withUnsafeBufferPointer { tp in
+                outputs.withUnsafeMutableBufferPointer { op in
+                    outputGradient.withUnsafeMutableBufferPointer { gp in
+                        gradient.withUnsafeMutableBufferPointer { dp in
+                            forward(xp.baseAddress!, rows: x.rows, into: op.baseAddress!)
+                            value = objective.evaluate(outputs: op.baseAddress!, targets: tp.baseAddress!, rows: x.rows,
+                                                       cols: outputSize, gradient: gp.baseAddress!)
+                            backward(xp.baseAddress!, rows: x.rows, outputGradient: gp.baseAddress!, into: dp.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return (value, gradient)
+    }
+}

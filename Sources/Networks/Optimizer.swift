@@ -62,6 +62,11 @@ public final class Optimizer {
         let id = ObjectIdentifier(model)
         if owner != id { state = State() }
         owner = id
+        prepareState(count: count)
+    }
+
+    /// Sizes the moment buffers for `count` parameters (zeros when new).
+    func prepareState(count: Int) {
         switch rule {
         case .sgd(_, let mu, _, _, _):
             if mu != 0 && state.first.count != count { state.first = [Double](repeating: 0, count: count) }
@@ -109,6 +114,24 @@ public final class Optimizer {
                         theta[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
                     }
                 }
+            }
+        }
+    }
+}
+
+extension Optimizer {
+    /// One update of `parameters` with `gradient` outside the trainer (the state is bound to no
+    /// model, so a later `train` call with a model starts fresh). Throws when lengths differ.
+    public func update(_ parameters: inout [Double], gradient: [Double]) throws {
+        guard gradient.count == parameters.count else {
+            throw NetworkError.shapeMismatch(argument: "gradient", expected: [parameters.count], got: [gradient.count])
+        }
+        if owner != nil || (!state.first.isEmpty && state.first.count != parameters.count) { reset() }
+        prepareState(count: parameters.count)
+        var g = gradient
+        parameters.withUnsafeMutableBufferPointer { pp in
+            g.withUnsafeMutableBufferPointer { gp in
+                if pp.count > 0 { update(pp.baseAddress!, gradient: gp.baseAddress!, count: pp.count) }
             }
         }
     }

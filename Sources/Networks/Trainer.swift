@@ -29,8 +29,8 @@ public struct TrainingReport: Equatable, Sendable {
 /// Full-batch training of `model` on `data` for `steps` updates, continuing from `model.step`.
 ///
 /// Each step evaluates the loss at θ_s (and accuracies on classification data), records
-/// `TrainingRecord(step: s)` in `model.history`, calls `hook` when s is a positive multiple of
-/// `every` (or every step when `every` = 1; never when 0) with the model still at θ_s, then
+/// `TrainingRecord(step: s)` in `model.history`, calls `hook` when s is a multiple of `every`
+/// (0 included; never when `every` = 0) with the model still at θ_s, then
 /// applies one optimiser update and advances `model.step`. After the last update θ_end is
 /// evaluated and recorded too, so the history ends at the final step; a later call re-records
 /// that step without a second hook call. Reusing the same `optimizer` keeps its moments.
