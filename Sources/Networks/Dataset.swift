@@ -69,8 +69,8 @@ public struct Dataset: Sendable {
                 x.storage[r * features + c] = v
                 norm += v * v
             }
-            let scale = 1 / (norm.squareRoot() + 1e-8)
-            for c in 0..<features { x.storage[r * features + c] *= scale }
+            let denominator = norm.squareRoot() + 1e-8
+            for c in 0..<features { x.storage[r * features + c] /= denominator }
         }
         return try Dataset(inputs: x, targets: x, isClassification: false)
     }
