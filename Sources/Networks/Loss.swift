@@ -63,15 +63,17 @@ public enum Loss: Equatable, Sendable {
         switch self {
         case .mse, .weightedMSE:
             let scale = 1 / Double(rows * cols)
-            var weights: [Double]? = nil
+            var weights: [Double] = []
             if case .weightedMSE(let imp) = self { weights = imp }
-            for r in 0..<rows {
-                for c in 0..<cols {
-                    let k = r * cols + c
-                    let w = weights?[c] ?? 1
-                    let d = o[k] - t[k]
-                    total += w * d * d
-                    gradient?[k] = 2 * w * d * scale
+            weights.withUnsafeBufferPointer { wp in
+                for r in 0..<rows {
+                    let orow = o + r * cols, trow = t + r * cols
+                    for c in 0..<cols {
+                        let w = wp.isEmpty ? 1 : wp[c]
+                        let d = orow[c] - trow[c]
+                        total += w * d * d
+                        if let g = gradient { g[r * cols + c] = 2 * w * d * scale }
+                    }
                 }
             }
             return total * scale

@@ -5,7 +5,9 @@ import Tensors
 ///     z = s·W1 x,  s = 1/√(2p),   a = σ(z) (σ(z) = z² by default),   out = (1/H) W2 a,
 /// with W1 H×2p ("W1"), W2 p×H ("W2"), both N(0, 1) at init; H = width (512), C = p outputs.
 /// Backward: with g = ∂L/∂out, ∂L/∂W2 = (1/H) gᵀ a, ∂L/∂a = (1/H) g W2,
-/// ∂L/∂W1 = s (∂L/∂a ⊙ σ′(z))ᵀ x.
+/// ∂L/∂W1 = s (∂L/∂a ⊙ σ′(z))ᵀ x. When at most 1/8 of the inputs are nonzero (one-hot pairs)
+/// the first layer gathers and scatters rows of W1ᵀ instead of a dense GEMM: O(N·H·nnz/row)
+/// instead of O(N·H·2p).
 public final class ModularMLP: DifferentiableModel {
     public let kind = "modmlp"
     /// The modulus p (inputs 2p, outputs p).
@@ -20,6 +22,8 @@ public final class ModularMLP: DifferentiableModel {
     public var step = 0
     public var history: [TrainingRecord] = []
     private let workspace = Workspace()
+    /// The compressed inputs of the last raw-buffer forward pass, when they were sparse enough.
+    private var lastSparseInputs: SparseRows?
 
     /// A freshly initialised model; throws for p < 2 or a non-positive width.
     public init(p: Int, width: Int = 512, activation: Activation = .square, seed: UInt64 = 0) throws {
@@ -68,8 +72,23 @@ public final class ModularMLP: DifferentiableModel {
         let a = workspace.buffer(1, count: rows * h)
         parameters.withUnsafeBufferPointer { pp in
             let w1 = pp.baseAddress!, w2 = w1 + h * 2 * p
-            BLAS.gemm(.none, .transpose, m: rows, n: h, k: 2 * p, alpha: inputScale, a: x, lda: 2 * p,
-                      b: w1, ldb: 2 * p, c: z, ldc: h)
+            lastSparseInputs = SparseRows.compress(x, rows: rows, cols: 2 * p, workspace: workspace, slot: 5)
+            if let sparse = lastSparseInputs {
+                // One-hot inputs: z[n] = s Σ_i x[n,i] W1[:, i], gathered from rows of W1ᵀ.
+                let w1t = workspace.buffer(3, count: 2 * p * h)
+                for j in 0..<h { for i in 0..<(2 * p) { w1t[i * h + j] = w1[j * 2 * p + i] } }
+                for r in 0..<rows {
+                    let zr = z + r * h
+                    for j in 0..<h { zr[j] = 0 }
+                    for k in sparse.start[r]..<sparse.start[r + 1] {
+                        let coefficient = inputScale * sparse.value[k], src = w1t + sparse.column[k] * h
+                        for j in 0..<h { zr[j] += coefficient * src[j] }
+                    }
+                }
+            } else {
+                BLAS.gemm(.none, .transpose, m: rows, n: h, k: 2 * p, alpha: inputScale, a: x, lda: 2 * p,
+                          b: w1, ldb: 2 * p, c: z, ldc: h)
+            }
             for k in 0..<(rows * h) { a[k] = activation.value(z[k]) }
             BLAS.gemm(.none, .transpose, m: rows, n: p, k: h, alpha: outputScale, a: a, lda: h,
                       b: w2, ldb: h, c: outputs, ldc: p)
@@ -90,8 +109,22 @@ public final class ModularMLP: DifferentiableModel {
             BLAS.gemm(.none, .none, m: rows, n: h, k: p, alpha: outputScale, a: outputGradient, lda: p,
                       b: w2, ldb: h, c: delta, ldc: h)
             for k in 0..<(rows * h) { delta[k] *= activation.derivative(z[k]) }
-            BLAS.gemm(.transpose, .none, m: h, n: 2 * p, k: rows, alpha: inputScale, a: delta, lda: h,
-                      b: x, ldb: 2 * p, c: gw1, ldc: 2 * p)
+            if let sparse = lastSparseInputs {
+                // ∂L/∂W1ᵀ[i] = s Σ_n x[n,i] δ[n]: scatter rows of δ, then transpose into place.
+                let gt = workspace.buffer(4, count: 2 * p * h)
+                for k in 0..<(2 * p * h) { gt[k] = 0 }
+                for r in 0..<rows {
+                    let dr = delta + r * h
+                    for k in sparse.start[r]..<sparse.start[r + 1] {
+                        let coefficient = sparse.value[k], dst = gt + sparse.column[k] * h
+                        for j in 0..<h { dst[j] += coefficient * dr[j] }
+                    }
+                }
+                for j in 0..<h { for i in 0..<(2 * p) { gw1[j * 2 * p + i] = inputScale * gt[i * h + j] } }
+            } else {
+                BLAS.gemm(.transpose, .none, m: h, n: 2 * p, k: rows, alpha: inputScale, a: delta, lda: h,
+                          b: x, ldb: 2 * p, c: gw1, ldc: 2 * p)
+            }
         }
     }
 

@@ -99,8 +99,10 @@ public final class TMSModel: DifferentiableModel {
             BLAS.gemm(.transpose, .none, m: m, n: n, k: rows, a: h, lda: m, b: delta, ldb: n, c: gw, ldc: n)
             BLAS.gemm(.none, .transpose, m: rows, n: m, k: n, a: delta, lda: n, b: w, ldb: n, c: deltaH, ldc: m)
             BLAS.gemm(.transpose, .none, m: m, n: n, k: rows, a: deltaH, lda: m, b: x, ldb: n, beta: 1, c: gw, ldc: n)
-            for i in 0..<n { gb[i] = 0 }
-            for r in 0..<rows { for i in 0..<n { gb[i] += delta[r * n + i] } }
+            // ∂L/∂b = δᵀ·1, as a GEMV against a ones vector.
+            let ones = workspace.buffer(4, count: rows)
+            if ones[rows - 1] != 1 { for r in 0..<rows { ones[r] = 1 } }
+            BLAS.gemv(.transpose, m: rows, n: n, a: delta, lda: n, x: ones, y: gb)
         }
     }
 

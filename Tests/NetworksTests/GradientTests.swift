@@ -133,3 +133,44 @@ struct GradientTests {
 }
 
 
+
+@Suite("Modular MLP on one-hot inputs")
+struct OneHotGradientTests {
+    @Test("the sparse first-layer path matches central differences and the dense Jacobian route")
+    func sparsePath() throws {
+        // p = 11: 2 nonzeros of 22 per row is below the 1/8 density where the gather path starts.
+        let task = try ModularArithmetic(p: 11, seed: 4)
+        let model = try ModularMLP(p: 11, width: 8, seed: 5)
+        let x = ModularArithmeticRows.take(task.allInputs, [3, 17, 40, 99, 120, 64])
+        let y = ModularArithmeticRows.take(task.allTargets, [3, 17, 40, 99, 120, 64])
+        let (_, analytic) = try model.lossAndGradient(x, targets: y)
+        let viaJacobian = try model.jacobian(x, groups: nil).applied(to: Loss.mse.gradient(model.forward(x), y).storage, .transpose)
+        let err = maxRelativeDifference(analytic, viaJacobian)
+        #expect(err < 1e-12, "sparse backward vs Jᵀg: max relative error \(err), tolerance 1e-12")
+        let theta = model.parameters, h = GradientTests.h
+        var numeric = [Double](repeating: 0, count: theta.count)
+        for p in theta.indices {
+            var plus = theta, minus = theta
+            plus[p] += h; minus[p] -= h
+            try model.setParameters(plus)
+            let fp = try Loss.mse.value(model.forward(x), y)
+            try model.setParameters(minus)
+            let fm = try Loss.mse.value(model.forward(x), y)
+            numeric[p] = (fp - fm) / (2 * h)
+        }
+        try model.setParameters(theta)
+        let fdErr = maxRelativeDifference(analytic, numeric)
+        #expect(fdErr < GradientTests.tolerance, "max relative error \(fdErr), tolerance \(GradientTests.tolerance)")
+        let z = try model.preActivations(x), out = model.forward(x)
+        let a = try model.activations(x)
+        let dense = try a.multiplied(by: model.w2, .none, .transpose, alpha: 1.0 / 8)
+        #expect(maxRelativeDifference(out.storage, dense.storage) < 1e-14)
+        #expect(z.rows == 6 && z.cols == 8)
+    }
+}
+
+enum ModularArithmeticRows {
+    static func take(_ m: Matrix, _ rows: [Int]) -> Matrix {
+        Matrix(rows: rows.count, cols: m.cols, storage: rows.flatMap { m.row($0) })
+    }
+}
