@@ -12,6 +12,17 @@ public struct SafeTensorsFile: Equatable, Sendable {
         self.tensors = tensors; self.metadata = metadata
     }
 
+    /// A file's content from a dictionary; tensors are ordered by name so the bytes written
+    /// are the same on every run.
+    public init(named tensors: [String: Tensor], metadata: [String: String]? = nil) {
+        self.init(tensors: tensors.keys.sorted().map { (name: $0, tensor: tensors[$0]!) }, metadata: metadata)
+    }
+
+    /// The tensors keyed by name.
+    public var dictionary: [String: Tensor] {
+        Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The tensor called `name`, if present.
     public subscript(name: String) -> Tensor? { tensors.first { $0.name == name }?.tensor }
 
