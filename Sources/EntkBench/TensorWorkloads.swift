@@ -10,11 +10,11 @@ func tensorWorkloads() -> [Workload] {
         return (try Tensor.randn([n, n], using: &g), try Tensor.randn([n, n], using: &g))
     }
     return [
-        Workload(group: "tensor", "matmul 1000x1000 via Tensor.matmul", flops: 2e9) {
+        Workload(group: "tensor", "matmul 1000x1000 via Tensor.matmul", flops: 2e9, repeats: 15) {
             let (a, b) = try operands()
             return { _ = try a.matmul(b) }
         },
-        Workload(group: "tensor", "matmul 1000x1000 via raw BLAS.gemm", flops: 2e9) {
+        Workload(group: "tensor", "matmul 1000x1000 via raw BLAS.gemm", flops: 2e9, repeats: 15) {
             let (a, b) = try operands()
             var c = [Double](repeating: 0, count: n * n)
             return {

@@ -7,8 +7,20 @@ public struct SafeTensorsFile: Equatable, Sendable {
     /// The `__metadata__` string map, when the file has one.
     public var metadata: [String: String]?
 
+    /// A file's content: named tensors (written in this order) and optional metadata.
     public init(tensors: [(name: String, tensor: Tensor)], metadata: [String: String]? = nil) {
         self.tensors = tensors; self.metadata = metadata
+    }
+
+    /// A file's content from a dictionary; tensors are ordered by name so the bytes written
+    /// are the same on every run.
+    public init(named tensors: [String: Tensor], metadata: [String: String]? = nil) {
+        self.init(tensors: tensors.keys.sorted().map { (name: $0, tensor: tensors[$0]!) }, metadata: metadata)
+    }
+
+    /// The tensors keyed by name.
+    public var dictionary: [String: Tensor] {
+        Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The tensor called `name`, if present.
@@ -17,6 +29,7 @@ public struct SafeTensorsFile: Equatable, Sendable {
     /// The tensor names, in data order.
     public var names: [String] { tensors.map(\.name) }
 
+    /// Same names, tensors and order, and the same metadata.
     public static func == (a: SafeTensorsFile, b: SafeTensorsFile) -> Bool {
         a.metadata == b.metadata && a.tensors.count == b.tensors.count
             && zip(a.tensors, b.tensors).allSatisfy { $0.name == $1.name && $0.tensor == $1.tensor }

@@ -68,7 +68,6 @@ extension Tensor {
     }
 
     /// `body` applied to every element, in row-major order.
-    @inline(__always)
     public func map(_ body: (Double) -> Double) -> Tensor {
         let n = count
         let out = [Double](unsafeUninitializedCapacity: n) { o, initialized in
@@ -83,31 +82,55 @@ extension Tensor {
     /// Every element raised to `exponent`.
     public func power(_ exponent: Double) -> Tensor { combined(with: exponent, .power) }
 
+    /// Elementwise a + b under broadcasting; throws `.broadcast` naming both shapes.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .add) }
+    /// Elementwise a − b under broadcasting; throws `.broadcast` naming both shapes.
     public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .subtract) }
+    /// Elementwise (Hadamard) a ⊙ b under broadcasting; throws `.broadcast` naming both shapes.
     public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .multiply) }
+    /// Elementwise a / b under broadcasting (IEEE: x/0 = ±inf, 0/0 = nan).
     public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .divide) }
+    /// a + x for every element.
     public static func + (a: Tensor, x: Double) -> Tensor { a.map { $0 + x } }
+    /// a − x for every element.
     public static func - (a: Tensor, x: Double) -> Tensor { a.map { $0 - x } }
+    /// a · x for every element.
     public static func * (a: Tensor, x: Double) -> Tensor { a.map { $0 * x } }
+    /// a / x for every element.
     public static func / (a: Tensor, x: Double) -> Tensor { a.map { $0 / x } }
+    /// x + a for every element.
     public static func + (x: Double, a: Tensor) -> Tensor { a.map { x + $0 } }
+    /// x − a for every element.
     public static func - (x: Double, a: Tensor) -> Tensor { a.map { x - $0 } }
+    /// x · a for every element.
     public static func * (x: Double, a: Tensor) -> Tensor { a.map { x * $0 } }
+    /// x / a for every element.
     public static func / (x: Double, a: Tensor) -> Tensor { a.map { x / $0 } }
+    /// −a for every element.
     public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
 
     /// Elementwise comparison masks (1 where true, 0 where false) under broadcasting.
     public static func .== (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .equal) }
+    /// 1 where a is not equal to b (broadcast), else 0.
     public static func .!= (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .notEqual) }
+    /// 1 where a is less than b (broadcast), else 0.
     public static func .< (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .less) }
+    /// 1 where a is at most b (broadcast), else 0.
     public static func .<= (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .lessEqual) }
+    /// 1 where a is greater than b (broadcast), else 0.
     public static func .> (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .greater) }
+    /// 1 where a is at least b (broadcast), else 0.
     public static func .>= (a: Tensor, b: Tensor) throws -> Tensor { try a.combined(with: b, .greaterEqual) }
+    /// 1 where a is equal to x, else 0.
     public static func .== (a: Tensor, x: Double) -> Tensor { a.combined(with: x, .equal) }
+    /// 1 where a is not equal to x, else 0.
     public static func .!= (a: Tensor, x: Double) -> Tensor { a.combined(with: x, .notEqual) }
+    /// 1 where a is less than x, else 0.
     public static func .< (a: Tensor, x: Double) -> Tensor { a.combined(with: x, .less) }
+    /// 1 where a is at most x, else 0.
     public static func .<= (a: Tensor, x: Double) -> Tensor { a.combined(with: x, .lessEqual) }
+    /// 1 where a is greater than x, else 0.
     public static func .> (a: Tensor, x: Double) -> Tensor { a.combined(with: x, .greater) }
+    /// 1 where a is at least x, else 0.
     public static func .>= (a: Tensor, x: Double) -> Tensor { a.combined(with: x, .greaterEqual) }
 }

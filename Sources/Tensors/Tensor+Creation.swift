@@ -5,8 +5,11 @@ public indirect enum TensorLiteral: Equatable, Sendable, ExpressibleByFloatLiter
     case number(Double)
     case list([TensorLiteral])
 
+    /// A number literal.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// An integer literal, as a number.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// A list literal.
     public init(arrayLiteral elements: TensorLiteral...) { self = .list(elements) }
 }
 

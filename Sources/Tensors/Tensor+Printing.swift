@@ -11,6 +11,7 @@ extension Tensor: CustomStringConvertible {
     /// Items kept at each end of a summarised axis.
     public static let printEdgeItems = 3
 
+    /// The numpy-like text (`formatted()`).
     public var description: String { formatted() }
 
     /// The numpy-like text of this tensor (see the type's printing rule).

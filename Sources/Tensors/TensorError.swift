@@ -28,6 +28,7 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The operating system refused to read or write `path`.
     case fileAccess(path: String, detail: String)
 
+    /// The lower-case message shown to the user.
     public var description: String {
         switch self {
         case let .broadcast(op, a, b):

@@ -31,6 +31,9 @@ struct SafeTensorsTests {
         let single = try SafeTensors.read(SafeTensors.encode(file, precision: .float32))
         #expect(single["W"] == file["W"]!.map { Double(Float($0)) })
         #expect(throws: TensorError.self) { try SafeTensors.encode(SafeTensorsFile(tensors: [("a", Tensor([1])), ("a", Tensor([2]))])) }
+        let named = SafeTensorsFile(named: ["z": Tensor([1]), "a": Tensor([2])])
+        #expect(named.names == ["a", "z"])
+        #expect(try SafeTensors.read(SafeTensors.encode(named)).dictionary == ["a": Tensor([2]), "z": Tensor([1])])
     }
 
     @Test("files we write are parsed by an independent python reader")
