@@ -18,6 +18,8 @@ public final class Session {
     /// Largest allocation a builtin may make, in bytes; heavier requests are refused with the
     /// size they need. Defaults to half of the memory available at start-up.
     public var memoryBudget: Int
+    /// Where long work reports progress; the console installs a terminal display.
+    public var progress: any ProgressReporter = SilentProgress()
 
     /// A session writing output to `sink`, seeded with `seed`.
     public init(sink: OutputSink, seed: UInt64 = 0) {
@@ -32,6 +34,7 @@ public final class Session {
     /// New binding files add one line here.
     static var tables: [(Session) -> Void] { [
         { $0.installTensorBuiltins() },
+        { $0.installNetworkBuiltins() },
     ] }
 
     /// Restarts the random stream from `seed`.
@@ -52,6 +55,9 @@ public final class Session {
         if let explicit { return RandomGenerator(seed: UInt64(bitPattern: Int64(explicit))) }
         return RandomGenerator(seed: random.nextUInt64())
     }
+
+    /// True when long work should stop at its next safe point (Ctrl-C).
+    var shouldStop: Bool { progress.shouldStop || interpreter.interruptCheck() }
 
     /// Throws when `bytes` exceed the budget, naming what needed them.
     func checkMemory(_ bytes: Int, for what: String) throws {

@@ -105,13 +105,17 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
         return TrainingRecord(step: model.step, loss: value, trainAccuracy: trainAcc, testAccuracy: testAcc, testLoss: testLoss)
     }
 
-    func record(_ r: TrainingRecord) {
+    /// Appends (or, for a re-recorded step, replaces) the record; returns whether the hook ran.
+    @discardableResult
+    func record(_ r: TrainingRecord) -> Bool {
         if let last = model.history.last, last.step == r.step {
             model.history[model.history.count - 1] = r
-            return
+            return false
         }
         model.history.append(r)
-        if let hook, every > 0, r.step % every == 0 { hook(r) }
+        guard let hook, every > 0, r.step % every == 0 else { return false }
+        hook(r)
+        return true
     }
 
     func failIfNonFinite(_ r: TrainingRecord) throws {
@@ -131,7 +135,8 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
         if shouldStop() { stopped = true; break }
         let r = evaluate(withGradient: true)
         try failIfNonFinite(r)
-        record(r)
+        // The hook may have asked to stop (Ctrl-C, or an error in it): stay at θ_s.
+        if record(r), shouldStop() { stopped = true; break }
         // Keep θ_s and the optimiser state so a non-finite loss at θ_{s+1} can be undone.
         backup.withUnsafeMutableBufferPointer { bp in
             model.parameters.withUnsafeBufferPointer { pp in bp.baseAddress!.update(from: pp.baseAddress!, count: p) }

@@ -1,0 +1,212 @@
+import Foundation
+import Language
+import LinearAlgebra
+import Networks
+import Tensors
+
+/// Models, datasets, optimizers and training: the functions and the host types' tables.
+extension Session {
+    func installNetworkBuiltins() {
+        let registry = interpreter.registry
+        registry.register(modelBuiltins + optimizerBuiltins + [trainBuiltin, loadWeightsBuiltin])
+        for type in [modelType, datasetType, historyType, trainingType,
+                     HostType("optimizer", summary: "an optimizer with its moments (sgd, adam, adamw)")] {
+            registry.register(type: type)
+        }
+    }
+
+    private static var seedParameter: BuiltinParameter {
+        BuiltinParameter("seed", .optional(.integer), default: .nothing, requiresLabel: true,
+                         summary: "initialisation seed; none draws one from the session generator")
+    }
+
+    private func modelSeed(_ a: Arguments) throws -> UInt64 {
+        if let seed = try a.optionalInteger("seed") { return UInt64(bitPattern: Int64(seed)) }
+        return random.nextUInt64()
+    }
+
+    private var modelBuiltins: [Builtin] {
+        [
+            Builtin("tms", [BuiltinParameter("features", .integer, default: .number(50), requiresLabel: true, summary: "n, the number of features"),
+                            BuiltinParameter("hidden", .integer, default: .number(10), requiresLabel: true, summary: "m, the hidden width"),
+                            BuiltinParameter("sparsity", .number, default: .number(0), requiresLabel: true, summary: "S: each feature is zero with probability S"),
+                            BuiltinParameter("importance", .optional(.number), default: .nothing, requiresLabel: true,
+                                             summary: "decay r of the importances rⁱ (default 0.8)"),
+                            Session.seedParameter],
+                    returns: "model", summary: "a toy model of superposition ŷ = ReLU(WᵀW x + b)",
+                    detail: "W is m×n, xavier-normal (std √(2/(m+n))), b = 0. Trained on the importance-weighted MSE. Groups `W` and `b`.") { [unowned self] a in
+                let n = try a.integer("features")
+                let importance = try a.has("importance") ? (0..<max(n, 0)).map { pow(try a.number("importance"), Double($0)) } : nil
+                return .host(ModelObject(try TMSModel(features: n, hidden: try a.integer("hidden"), sparsity: try a.number("sparsity"),
+                                                      importance: importance, seed: try self.modelSeed(a))))
+            },
+            Builtin("modmlp", [BuiltinParameter("p", .integer, default: .number(29), requiresLabel: true, summary: "the modulus"),
+                               BuiltinParameter("width", .integer, default: .number(512), requiresLabel: true, summary: "hidden width"),
+                               BuiltinParameter("activation", .string, default: .string("square"), requiresLabel: true,
+                                                summary: "relu, gelu, tanh, square or identity"),
+                               Session.seedParameter],
+                    returns: "model", summary: "the mean-field two-layer MLP for modular arithmetic",
+                    detail: "z = W1 x/√(2p), out = W2 σ(z)/width; W1 width×2p and W2 p×width, both N(0, 1). Groups `W1`, `W2`.") { [unowned self] a in
+                .host(ModelObject(try ModularMLP(p: try a.integer("p"), width: try a.integer("width"),
+                                                 activation: try Session.activation(a), seed: try self.modelSeed(a))))
+            },
+            Builtin("mlp", [BuiltinParameter("sizes", .list, requiresLabel: true, summary: "layer sizes, input first: [2, 16, 1]"),
+                            BuiltinParameter("activation", .string, default: .string("relu"), requiresLabel: true, summary: "relu, gelu, tanh, square or identity"),
+                            BuiltinParameter("bias", .bool, default: .bool(true), requiresLabel: true, summary: "whether layers have biases"),
+                            Session.seedParameter],
+                    returns: "model", summary: "a plain multilayer perceptron",
+                    detail: "PyTorch's default initialisation. Groups `layer0.weight`, `layer0.bias`, …") { [unowned self] a in
+                let sizes = try a.list("sizes").map { v -> Int in
+                    guard let n = v.integer else { throw LanguageError("mlp: sizes must be integers", argument: "sizes") }
+                    return n
+                }
+                return .host(ModelObject(try MLPModel(sizes: sizes, activation: try Session.activation(a), bias: try a.bool("bias"),
+                                                      seed: try self.modelSeed(a))))
+            },
+            Builtin("modular", [BuiltinParameter("p", .integer, default: .number(29), requiresLabel: true, summary: "the modulus"),
+                                BuiltinParameter("op", .string, default: .string("add"), requiresLabel: true, summary: "add, sub or mul"),
+                                BuiltinParameter("train", .number, default: .number(0.7), requiresLabel: true, summary: "fraction of pairs for training"),
+                                BuiltinParameter("seed", .integer, default: .number(0), requiresLabel: true, summary: "seed of the train/test split")],
+                    returns: "dataset", summary: "all p² pairs (a, b) ↦ (a op b) mod p, one-hot, split into train and test",
+                    detail: "Pair i = a·p + b. `data.all_x` holds all p² inputs in that order (the kernels are taken on them).") { a in
+                let opName = try a.string("op")
+                guard let op = ModularArithmetic.Operation(rawValue: opName) else {
+                    throw LanguageError("unknown operation \"\(opName)\"; expected add, sub or mul", argument: "op")
+                }
+                let task = try ModularArithmetic(p: try a.integer("p"), operation: op, trainFraction: try a.number("train"),
+                                                 seed: UInt64(bitPattern: Int64(try a.integer("seed"))))
+                return .host(DatasetObject(task.dataset, modular: task))
+            },
+            Builtin("dataset", [BuiltinParameter("x", summary: "inputs, N×d"), BuiltinParameter("y", summary: "targets, N×C"),
+                                BuiltinParameter("test_x", default: .nothing, requiresLabel: true, summary: "test inputs"),
+                                BuiltinParameter("test_y", default: .nothing, requiresLabel: true, summary: "test targets"),
+                                BuiltinParameter("classification", .bool, default: .bool(false), requiresLabel: true,
+                                                 summary: "record argmax accuracy while training")],
+                    returns: "dataset", summary: "a dataset from your own tensors") { a in
+                .host(DatasetObject(try Dataset(inputs: try a.tensor("x"), targets: try a.tensor("y"),
+                                                testInputs: a.has("test_x") ? try a.tensor("test_x") : nil,
+                                                testTargets: a.has("test_y") ? try a.tensor("test_y") : nil,
+                                                isClassification: try a.bool("classification"))))
+            },
+        ]
+    }
+
+    private static func activation(_ a: Arguments) throws -> Activation {
+        let name = try a.string("activation")
+        guard let activation = Activation(name: name) else {
+            throw LanguageError("unknown activation \"\(name)\"; expected \(Activation.allCases.map(\.rawValue).joined(separator: ", "))",
+                                argument: "activation")
+        }
+        return activation
+    }
+
+    private var optimizerBuiltins: [Builtin] {
+        let lr = { (value: Double) in BuiltinParameter("lr", .number, default: .number(value), requiresLabel: true, summary: "learning rate") }
+        let decay = { (value: Double) in BuiltinParameter("weight_decay", .number, default: .number(value), requiresLabel: true, summary: "weight decay") }
+        let betas = [BuiltinParameter("beta1", .number, default: .number(0.9), requiresLabel: true, summary: "first-moment decay"),
+                     BuiltinParameter("beta2", .number, default: .number(0.999), requiresLabel: true, summary: "second-moment decay"),
+                     BuiltinParameter("eps", .number, default: .number(1e-8), requiresLabel: true, summary: "denominator guard")]
+        return [
+            Builtin("sgd", [lr(0.01), BuiltinParameter("momentum", .number, default: .number(0), requiresLabel: true, summary: "momentum"), decay(0)],
+                    returns: "optimizer", summary: "stochastic gradient descent with momentum (PyTorch's definition)") { a in
+                let text = "sgd lr=\(Value.format(try a.number("lr"))) momentum=\(Value.format(try a.number("momentum")))"
+                return .host(OptimizerObject(try Optimizer.sgd(lr: try a.number("lr"), momentum: try a.number("momentum"),
+                                                               weightDecay: try a.number("weight_decay")), text: text))
+            },
+            Builtin("adam", [lr(1e-3)] + betas + [decay(0)], returns: "optimizer",
+                    summary: "Adam (PyTorch's definition; weight decay added to the gradient)") { a in
+                .host(OptimizerObject(try Optimizer.adam(lr: try a.number("lr"), beta1: try a.number("beta1"), beta2: try a.number("beta2"),
+                                                         eps: try a.number("eps"), weightDecay: try a.number("weight_decay")),
+                                      text: "adam lr=\(Value.format(try a.number("lr")))"))
+            },
+            Builtin("adamw", [lr(1e-3)] + betas + [decay(0.01)], returns: "optimizer",
+                    summary: "AdamW: Adam with decoupled weight decay θ ← θ − lr·wd·θ") { a in
+                .host(OptimizerObject(try Optimizer.adamW(lr: try a.number("lr"), beta1: try a.number("beta1"), beta2: try a.number("beta2"),
+                                                          eps: try a.number("eps"), weightDecay: try a.number("weight_decay")),
+                                      text: "adamw lr=\(Value.format(try a.number("lr"))) weight_decay=\(Value.format(try a.number("weight_decay")))"))
+            },
+        ]
+    }
+
+    private var trainBuiltin: Builtin {
+        Builtin("train", [BuiltinParameter("model", .host("model")), BuiltinParameter("data", .host("dataset")),
+                          BuiltinParameter("steps", .integer, requiresLabel: true, summary: "optimizer updates to apply"),
+                          BuiltinParameter("opt", .optional(.host("optimizer")), default: .nothing, requiresLabel: true,
+                                           summary: "optimizer; none reuses the model's last one, or adam(lr: 1e-3)"),
+                          BuiltinParameter("loss", .optional(.string), default: .nothing, requiresLabel: true,
+                                           summary: "mse, weighted_mse or cross_entropy; none uses the model's own"),
+                          BuiltinParameter("every", .integer, default: .number(0), requiresLabel: true, summary: "call `do` every this many steps"),
+                          BuiltinParameter("do", .optional(.function), default: .nothing, requiresLabel: true,
+                                           summary: "a function called with the step number (model at that step)")],
+                returns: "training", summary: "full-batch training that continues from the model's current step",
+                detail: """
+                    Records loss (and accuracy on classification data) at every step in `m.history`. Ctrl-C stops at a step \
+                    boundary, leaving the model at its last completed step. A loss that becomes NaN or infinite restores the last \
+                    finite state and reports an error.
+                    """) { [unowned self] a in
+            try self.train(a)
+        }
+    }
+
+    private func train(_ a: Arguments) throws -> Value {
+        let object = try a.host("model", as: ModelObject.self)
+        let data = try a.host("data", as: DatasetObject.self).dataset
+        let steps = try a.integer("steps")
+        let optimizer = a.has("opt") ? try a.host("opt", as: OptimizerObject.self)
+            : try object.optimizer ?? OptimizerObject(Optimizer.adam(lr: 1e-3), text: "adam lr=0.001")
+        object.optimizer = optimizer
+        let loss: Loss?
+        switch a["loss"] {
+        case .string("mse"): loss = .mse
+        case .string("cross_entropy"): loss = .crossEntropy
+        case .string("weighted_mse"):
+            guard let tms = object.model as? TMSModel else { throw LanguageError("weighted_mse needs a tms model", argument: "loss") }
+            loss = .weightedMSE(importance: tms.importance)
+        case .string(let other): throw LanguageError("unknown loss \"\(other)\"; expected mse, weighted_mse or cross_entropy", argument: "loss")
+        default: loss = nil
+        }
+        let callback = a["do"]
+        let passesStep: Bool
+        if case .function(let f) = callback, case .closure(let declaration, _) = f.kind { passesStep = !declaration.parameters.isEmpty } else { passesStep = true }
+        var hookError: Error?
+        let start = object.model.step
+        progress.begin(total: steps, label: "train")
+        defer { progress.end() }
+        let report: TrainingReport
+        do {
+            report = try Networks.train(
+                object.model, data, steps: steps, optimizer: optimizer.optimizer, loss: loss,
+                every: callback.isNothing ? 0 : try a.integer("every"),
+                hook: { record in
+                    guard hookError == nil else { return }
+                    do { _ = try a.context.call(callback, passesStep ? [.number(Double(record.step))] : []) } catch { hookError = error }
+                },
+                shouldStop: { [unowned self] in hookError != nil || self.shouldStop },
+                progress: { [unowned self] done, total in
+                    if done % 10 == 0 || done == total {
+                        self.progress.update(done: done, detail: object.model.history.last.map { "loss \(format4($0.loss))" })
+                    }
+                })
+        } catch let error as NetworkError {
+            throw LanguageError("\(error)")
+        }
+        if let hookError { throw hookError }
+        if report.stopped {
+            throw LanguageError("interrupted: training stopped at step \(object.model.step) (started at \(start))")
+        }
+        return .host(TrainingObject(report, record: object.model.history.last))
+    }
+
+    private var loadWeightsBuiltin: Builtin {
+        Builtin("load_weights", [BuiltinParameter("model", .host("model")), BuiltinParameter("path", .string, summary: "a .safetensors file")],
+                summary: "set a model's parameters from named tensors in a .safetensors file",
+                detail: "Names and shapes: tms `W` m×n, `b` n; modmlp `W1` width×2p, `W2` p×width; mlp `layerK.weight` out×in, `layerK.bias`. A mismatch names the tensor and both shapes.") { a in
+            let object = try a.host("model", as: ModelObject.self)
+            let file = try SafeTensors.read(contentsOf: try a.string("path"))
+            var tensors: [String: Tensor] = [:]
+            for (name, tensor) in file.tensors { tensors[name] = tensor }
+            do { try object.model.load(tensors) } catch let error as NetworkError { throw LanguageError("\(error)", argument: "path") }
+            return .nothing
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Language
+import LinearAlgebra
+import Networks
+import Tensors
+
+/// A model living in the language: `m.W` reads a parameter group as a tensor, `m.step` its
+/// training step. It remembers the optimizer `train` last used (so training resumes with its
+/// moments) and the checkpoints taken with `m.checkpoint()`.
+public final class ModelObject: NamedTensorExporting {
+    public let model: any DifferentiableModel
+    var optimizer: OptimizerObject?
+    var checkpoints: [Int: Checkpoint] = [:]
+
+    init(_ model: any DifferentiableModel) { self.model = model }
+
+    public var typeName: String { "model" }
+
+    /// `tms  n=50 m=10  550 parameters  step 0`.
+    public var summary: String {
+        let shape: String
+        switch model {
+        case let t as TMSModel: shape = "n=\(t.features) m=\(t.hidden) sparsity=\(Value.format(t.sparsity))"
+        case let m as ModularMLP: shape = "p=\(m.modulus) width=\(m.width) \(m.activation.rawValue)"
+        case let m as MLPModel: shape = "sizes=\(m.sizes) \(m.activation.rawValue)\(m.hasBias ? "" : " no bias")"
+        default: shape = "\(model.inputSize)→\(model.outputSize)"
+        }
+        return "\(model.kind)  \(shape)  \(model.parameterCount) parameters  step \(model.step)"
+    }
+
+    public var dynamicMemberNames: [String] { model.groupNames }
+    public func member(named name: String) throws -> Value? {
+        guard model.groupNames.contains(name) else { return nil }
+        return .host(TensorObject(try model.tensor(name)))
+    }
+
+    public var namedTensors: [(name: String, tensor: Tensor)] {
+        let tensors = model.namedTensors()
+        return model.groupNames.compactMap { name in tensors[name].map { (name, $0) } }
+    }
+}
+
+/// A dataset: training inputs and targets, an optional test split, and for modular arithmetic
+/// the full table of p² pairs (`all_x`, `a`, `b`) that the kernels are taken on.
+public final class DatasetObject: HostObject {
+    public let dataset: Dataset
+    let modular: ModularArithmetic?
+
+    init(_ dataset: Dataset, modular: ModularArithmetic? = nil) {
+        self.dataset = dataset
+        self.modular = modular
+    }
+
+    public var typeName: String { "dataset" }
+    public var count: Int? { dataset.count }
+    /// `dataset 500 samples  50→50` or `dataset modular add p=29  588 train + 253 test  58→29`.
+    public var summary: String {
+        let io = "\(dataset.inputs.cols)→\(dataset.targets.cols)"
+        let task = modular.map { "modular \($0.operation.rawValue) p=\($0.p)  " } ?? ""
+        if let test = dataset.testInputs { return "dataset \(task)\(dataset.count) train + \(test.rows) test  \(io)" }
+        return "dataset \(task)\(dataset.count) samples  \(io)"
+    }
+}
+
+/// An optimizer with its state; reusing it across `train` calls keeps its moments.
+public final class OptimizerObject: HostObject {
+    public let optimizer: Optimizer
+    let text: String
+    init(_ optimizer: Optimizer, text: String) {
+        self.optimizer = optimizer
+        self.text = text
+    }
+    public var typeName: String { "optimizer" }
+    public var summary: String { text }
+}
+
+/// A model's training history: one record per step, as columns of tensors.
+public final class HistoryObject: HostObject {
+    let records: [TrainingRecord]
+    init(_ records: [TrainingRecord]) { self.records = records }
+    public var typeName: String { "history" }
+    public var count: Int? { records.count }
+    public var summary: String {
+        guard let first = records.first, let last = records.last else { return "history (empty)" }
+        return "history \(records.count) records, steps \(first.step)…\(last.step)"
+    }
+    /// The summary, then the last record.
+    public var displayText: String {
+        guard let last = records.last else { return summary }
+        return summary + "\n" + TrainingObject.describe(last)
+    }
+
+    /// A column: steps, losses, or accuracies (none when the data has no such column).
+    func column(_ pick: (TrainingRecord) -> Double?) -> Value {
+        let values = records.compactMap(pick)
+        guard values.count == records.count, !values.isEmpty else { return .nothing }
+        return .host(TensorObject(Tensor(values)))
+    }
+}
+
+/// What one `train` call did; echoes as `step 5000  loss 0.004119  …`.
+public final class TrainingObject: HostObject {
+    let report: TrainingReport
+    let record: TrainingRecord?
+    init(_ report: TrainingReport, record: TrainingRecord?) {
+        self.report = report
+        self.record = record
+    }
+    public var typeName: String { "training" }
+    public var summary: String {
+        record.map(TrainingObject.describe) ?? "step \(report.finalStep)  loss \(format4(report.finalLoss))"
+    }
+
+    /// `step 500  loss 0.001234  train acc 100.0%  test acc 98.42%`, four significant digits so
+    /// replays on other CPUs still match.
+    static func describe(_ r: TrainingRecord) -> String {
+        var parts = ["step \(r.step)", "loss \(format4(r.loss))"]
+        if let a = r.trainAccuracy { parts.append("train acc \(String(format: "%.1f", 100 * a))%") }
+        if let a = r.testAccuracy { parts.append("test acc \(String(format: "%.1f", 100 * a))%") }
+        return parts.joined(separator: "  ")
+    }
+}
+
+/// `%.4g`, with the project's rules for zero, NaN and infinities.
+func format4(_ x: Double) -> String {
+    if !x.isFinite || x == 0 { return Value.format(x) }
+    return String(format: "%.4g", x)
+}
