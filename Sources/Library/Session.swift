@@ -35,6 +35,7 @@ public final class Session {
     static var tables: [(Session) -> Void] { [
         { $0.installTensorBuiltins() },
         { $0.installNetworkBuiltins() },
+        { $0.installTrackerBuiltins() },
     ] }
 
     /// Restarts the random stream from `seed`.

@@ -104,3 +104,33 @@ struct NetworkBindingTests {
         #expect(output("m = tms(seed: 0)\nm.n_represented()\nmodmlp(p: 5, width: 4).n_represented()").contains("needs a tms model"))
     }
 }
+
+@Suite("Tracker")
+struct TrackerTests {
+    @Test("a tracker filled by a training hook gives central differences and the peak step")
+    func tracking() {
+        let session = Session(sink: TextBuffer())
+        // v = s² on steps 0, 2, 4, 6: interior derivative (v[i+1] − v[i−1]) / 4 = s·2 exactly.
+        let text = output("""
+            t = tracker("sq")
+            for s in [0, 2, 4, 6] { t.add(s, s * s) }
+            t.derivative().values
+            t.derivative().peak()
+            t.add(6, 1)
+            """, in: session)
+        #expect(text.hasPrefix("[ 2,  4,  8, 10]\n6\n"), "got \(text)")
+        #expect(text.contains("steps must increase"))
+    }
+
+    @Test("a hook records into a tracker during train")
+    func duringTraining() {
+        let text = output("""
+            m = tms(features: 4, hidden: 2, seed: 3)
+            d = m.samples(10, seed: 2)
+            t = tracker("loss")
+            train(m, d, steps: 20, every: 5, do: fn(s) { t.add(s, m.history.loss[-1]) });
+            t.steps
+            """)
+        #expect(text == "[ 0,  5, 10, 15, 20]\n", "got \(text)")
+    }
+}
