@@ -32,6 +32,10 @@ public final class CollectingOutput: ConsoleOutput {
     public struct Chunk: Equatable {
         public var text: String
         public var isError: Bool
+        public init(text: String, isError: Bool) {
+            self.text = text
+            self.isError = isError
+        }
     }
     public private(set) var chunks: [Chunk] = []
     public init() {}
