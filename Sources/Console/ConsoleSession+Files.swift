@@ -78,6 +78,11 @@ extension ConsoleSession {
                 outcome.quit = true
                 break
             }
+            if result.interrupted {
+                outcome.interrupted = true
+                if !result.succeeded { outcome.failures.append(origin) }
+                break
+            }
             if !result.succeeded {
                 outcome.failures.append(origin)
                 if !keepGoing { break }

@@ -28,6 +28,8 @@ public struct InputResult: Sendable, Equatable {
     public var output: [ExpectedLine]
     /// The input was `.quit`.
     public var quit: Bool
+    /// Ctrl-C was pressed while the input ran (top-level inputs only).
+    public var interrupted: Bool = false
 }
 
 /// One input of this session, for `.history`, `.save` and `.log`.
@@ -132,7 +134,12 @@ public final class ConsoleSession {
             }
             return self.engine.run(input, file: origin.file, firstLine: origin.line)
         }
-        succeeded = isTopLevel ? Interrupts.runningWork(work) : work()
+        var interrupted = false
+        if isTopLevel {
+            (succeeded, interrupted) = Interrupts.runningWork(work)
+        } else {
+            succeeded = work()
+        }
         let elapsed = clock() - start
         depth -= 1
         router.captures.removeLast()
@@ -144,7 +151,7 @@ public final class ConsoleSession {
             }
             if timerEnabled { router.display.write("time \(Self.formatSeconds(elapsed))\n") }
         }
-        return InputResult(succeeded: succeeded, output: output, quit: quit)
+        return InputResult(succeeded: succeeded, output: output, quit: quit, interrupted: interrupted)
     }
 
     private struct MetaOutcome { var succeeded: Bool; var isRecorded: Bool; var quit: Bool }

@@ -36,15 +36,16 @@ public enum Interrupts {
 
     public static func clear() { interruptCount.store(0, ordering: .relaxed) }
 
-    /// Runs `body` as interruptible work: the flag is cleared before and after.
-    static func runningWork<T>(_ body: () throws -> T) rethrows -> T {
+    /// Runs `body` as interruptible work: the flag is cleared before and after. Returns the
+    /// body's result and whether Ctrl-C was pressed meanwhile.
+    static func runningWork<T>(_ body: () -> T) -> (result: T, interrupted: Bool) {
         clear()
         workInProgress.store(true, ordering: .relaxed)
-        defer {
-            workInProgress.store(false, ordering: .relaxed)
-            clear()
-        }
-        return try body()
+        let result = body()
+        workInProgress.store(false, ordering: .relaxed)
+        let interrupted = isPending
+        clear()
+        return (result, interrupted)
     }
 }
 
