@@ -37,8 +37,9 @@ public enum ConsoleLauncher {
                            display: any ConsoleOutput = StandardStreams(),
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         Interrupts.install()
-        let replaying = options.check != nil || options.record != nil
-        engine.progress = replaying ? SilentProgress() : TerminalProgress()
+        // Progress is drawn in the interactive console only: scripts, pipes and replays are
+        // silent even on a terminal.
+        engine.progress = SilentProgress()
         let session = ConsoleSession(engine: engine, display: display, seed: options.seed ?? 0,
                                      preludeDirectory: preludeDirectory(options, environment: environment))
         defer { session.close() }
@@ -74,6 +75,7 @@ public enum ConsoleLauncher {
             return report(session.runScript(text: text, name: "<stdin>", keepGoing: options.keepGoing), keepGoing: options.keepGoing, display: display)
         }
         display.write(banner + "\n")
+        engine.progress = TerminalProgress()
         let console = InteractiveConsole(session: session, historyPath: historyPath(options, environment: environment),
                                          historyLimit: historyLimit)
         return console.run()

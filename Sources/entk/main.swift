@@ -7,7 +7,7 @@ struct Entk: ParsableCommand {
         commandName: "entk",
         abstract: "An interactive console for empirical-NTK analysis of small neural networks.",
         discussion: "With no FILE, starts the console (or runs piped standard input as a script).",
-        version: EntkVersion.string)
+        version: "entk \(EntkVersion.string)")
 
     @Argument(help: "A session script (.entk) to run.")
     var file: String?
@@ -30,7 +30,7 @@ struct Entk: ParsableCommand {
     @Flag(name: .long, help: "In a script, go on after an error (exit 1 at the end).")
     var keepGoing = false
 
-    @Option(name: .long, help: "The session seed (overrides a script's header).")
+    @Option(name: .long, help: ArgumentHelp("The session seed (overrides a script's header).", valueName: "N"))
     var seed: UInt64?
 
     func validate() throws {
