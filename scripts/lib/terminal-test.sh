@@ -150,6 +150,12 @@ type_line 'x'
 check "after Ctrl-C on a half-typed line the session and bindings remain" wait_lines "3" 4
 check "the interrupted line did not run" test "$(count_lines "103")" -eq 0
 
+type_line 'z = (1 +'
+ready || true
+tmx send-keys -t "$target" C-c
+check "Ctrl-C at the continuation prompt returns to the main prompt" \
+    bash -c "sleep 0.3; tmux -L '$socket' capture-pane -p -t '$target' | grep -v '^\$' | tail -n 1 | grep -qxE 'entk> ?'"
+
 type_line 'x # café'
 check "UTF-8 input is kept" wait_match -xF 'entk> x # café'
 check "an input with a UTF-8 comment runs" wait_lines "3" 5
