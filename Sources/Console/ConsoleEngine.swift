@@ -1,0 +1,92 @@
+/// Whether a piece of source is a whole input, needs more lines, or holds nothing to run.
+///
+/// The console asks after every line it reads: `.incomplete` shows the continuation prompt
+/// `...> ` and keeps reading; `.empty` (blank or comment only) is skipped without running.
+public enum ConsoleInputStatus: Sendable, Equatable {
+    case complete, incomplete, empty
+}
+
+/// One binding as `.vars` lists it: the name and a one-line summary of its value.
+public struct EngineBinding: Sendable, Equatable {
+    public var name: String
+    public var summary: String
+    public init(name: String, summary: String) {
+        self.name = name
+        self.summary = summary
+    }
+}
+
+/// A failure an engine reports for a console hook (`.threads`, `.memory`): the message is
+/// shown as `error: <message>`, lower case, naming what was wrong.
+public struct EngineHookError: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Everything the console needs from the language and its library.
+///
+/// The console never looks inside the language: it hands over complete inputs with their
+/// position, asks whether a partial input is complete, and asks for completions, bindings,
+/// help and the seed. The integrator adapts the real interpreter to this protocol; until then
+/// `DemoEngine` stands in.
+///
+/// Output: the engine writes everything it prints to `output` (set by the console before the
+/// first input), errors through `ConsoleOutput.writeError` so transcripts can mark them `#!`.
+public protocol ConsoleEngine: AnyObject {
+    /// Where the engine writes results and diagnostics. The console installs its own sink,
+    /// which captures output per input for transcripts, `--check` and `--record`.
+    var output: any ConsoleOutput { get set }
+
+    /// Polled by long-running work at safe points; true means the user pressed Ctrl-C and the
+    /// work should stop, leave its state consistent, and report an error.
+    var interruptCheck: () -> Bool { get set }
+
+    /// Progress display for long work (training, kernels, eigen). The console installs a
+    /// reporter that draws on a terminal and is silent otherwise.
+    var progress: any ProgressReporter { get set }
+
+    /// Classifies `source` (possibly several lines joined by `\n`).
+    func inputStatus(_ source: String) -> ConsoleInputStatus
+
+    /// Runs one complete input whose first line is line `firstLine` of `file` (for
+    /// diagnostics: `file:line:col: error: …`). Returns false when the input failed; the
+    /// engine has then written the error. Every binding made before the failure survives.
+    @discardableResult
+    func run(_ source: String, file: String, firstLine: Int) -> Bool
+
+    /// Completion candidates for the identifier (letters, digits, `_`) that ends at `cursor`
+    /// (a `Character` offset into `line`): each candidate is the whole identifier that would
+    /// replace it, e.g. `["eig", "eigenvectors"]` for `K.ei|`.
+    func completions(line: String, cursor: Int) -> [String]
+
+    /// The current bindings, sorted by name, for `.vars`.
+    var bindings: [EngineBinding] { get }
+
+    /// Forgets every binding (the console reloads the prelude afterwards).
+    func reset()
+
+    /// The session seed of the one random generator. Setting it reseeds the generator, so a
+    /// replay that sets the same seed reproduces every random value.
+    var seed: UInt64 { get set }
+
+    /// Help on `topic` (a function, type or method name), or general help when nil; nil when
+    /// there is no such topic.
+    func help(_ topic: String?) -> String?
+
+    /// `.threads N`: sets the number of compute threads; returns the line to print.
+    func setThreads(_ count: Int) throws -> String
+
+    /// `.memory [LIMIT]`: reports the memory budget (and sets it when `limit` is given, e.g.
+    /// `"4G"`); returns the lines to print.
+    func memory(limit: String?) throws -> String
+}
+
+extension ConsoleEngine {
+    public func setThreads(_ count: Int) throws -> String {
+        throw EngineHookError("this engine has no thread setting")
+    }
+    public func memory(limit: String?) throws -> String {
+        throw EngineHookError("this engine has no memory budget")
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The command line of `entk`, parsed by the executable and acted on by `ConsoleLauncher`.
+public struct ConsoleOptions: Sendable, Equatable {
+    /// A script to run (`entk FILE`).
+    public var file: String?
+    /// `--check FILE`: replay and diff against the recorded expectations.
+    public var check: String?
+    /// `--record FILE`: replay and rewrite the expectations.
+    public var record: String?
+    public var noPrelude = false
+    public var preludeDirectory: String?
+    public var noHistory = false
+    public var keepGoing = false
+    public var seed: UInt64?
+    public init() {}
+}
+
+/// Exit statuses of `entk`.
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    /// An input failed, or `--check` found a difference.
+    public static let failure: Int32 = 1
+    /// A file could not be read or written.
+    public static let fileError: Int32 = 2
+}
+
+/// Everything `entk` does after parsing its arguments.
+public enum ConsoleLauncher {
+    public static let banner = "entk \(EntkVersion.string) · empirical NTK console · .help for help"
+    /// Entries kept in the history file.
+    public static let historyLimit = 1000
+
+    /// Runs entk as `options` ask: check, record, a script, piped standard input, or the
+    /// interactive console. Returns the exit status.
+    public static func run(_ options: ConsoleOptions, engine: any ConsoleEngine,
+                           display: any ConsoleOutput = StandardStreams(),
+                           environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+        Interrupts.install()
+        // Progress is drawn in the interactive console only: scripts, pipes and replays are
+        // silent even on a terminal.
+        engine.progress = SilentProgress()
+        let session = ConsoleSession(engine: engine, display: display, seed: options.seed ?? 0,
+                                     preludeDirectory: preludeDirectory(options, environment: environment))
+        defer { session.close() }
+        if let directory = options.preludeDirectory, !options.noPrelude, !isDirectory(directory) {
+            display.writeError("entk: prelude directory '\(directory)' not found\n")
+        }
+        session.loadPrelude()
+        // The prelude may draw random numbers; the session proper starts from its seed.
+        session.restart(seed: options.seed ?? 0)
+        session.seedOverride = options.seed
+
+        do throws(ConsoleFileError) {
+            if let path = options.check {
+                guard let diff = try session.check(atPath: path) else { return ExitStatus.success }
+                display.write(diff)
+                return ExitStatus.failure
+            }
+            if let path = options.record {
+                let changed = try session.record(atPath: path)
+                display.writeError("entk: \(changed ? "recorded" : "unchanged") \(path)\n")
+                return ExitStatus.success
+            }
+            if let path = options.file {
+                return report(try session.runScript(atPath: path, keepGoing: options.keepGoing), keepGoing: options.keepGoing, display: display)
+            }
+        } catch {
+            display.writeError("entk: \(error.message)\n")
+            return ExitStatus.fileError
+        }
+        if !FileDescriptorWriter.isTerminal(0) {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            let text = String(decoding: data, as: UTF8.self)
+            return report(session.runScript(text: text, name: "<stdin>", keepGoing: options.keepGoing), keepGoing: options.keepGoing, display: display)
+        }
+        display.write(banner + "\n")
+        engine.progress = TerminalProgress()
+        let console = InteractiveConsole(session: session, historyPath: historyPath(options, environment: environment),
+                                         historyLimit: historyLimit)
+        return console.run()
+    }
+
+    /// Says where a script stopped, and turns its outcome into an exit status.
+    static func report(_ outcome: ScriptOutcome, keepGoing: Bool, display: any ConsoleOutput) -> Int32 {
+        if outcome.interrupted {
+            display.writeError("entk: interrupted\n")
+            return ExitStatus.failure
+        }
+        guard let first = outcome.failures.first else { return ExitStatus.success }
+        if !keepGoing {
+            display.writeError("entk: stopped after the error at \(first.file):\(first.line)\n")
+        } else {
+            let count = outcome.failures.count
+            display.writeError("entk: \(count) input\(count == 1 ? "" : "s") failed, the first at \(first.file):\(first.line)\n")
+        }
+        return ExitStatus.failure
+    }
+
+    /// `--no-history` → none; else `ENTK_HISTORY`, else `~/.entk_history`.
+    public static func historyPath(_ options: ConsoleOptions, environment: [String: String]) -> String? {
+        if options.noHistory { return nil }
+        if let path = environment["ENTK_HISTORY"], !path.isEmpty { return path }
+        return (NSHomeDirectory() as NSString).appendingPathComponent(".entk_history")
+    }
+
+    /// `--no-prelude` → none; `--prelude DIR`; `ENTK_PRELUDE`; else `prelude/` in the package
+    /// the executable was built in (found by walking up from the executable to the directory
+    /// holding `Package.swift`), when it exists.
+    public static func preludeDirectory(_ options: ConsoleOptions, environment: [String: String]) -> String? {
+        if options.noPrelude { return nil }
+        if let directory = options.preludeDirectory { return isDirectory(directory) ? directory : nil }
+        if let directory = environment["ENTK_PRELUDE"], !directory.isEmpty { return directory }
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+            return nil
+        }
+        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        while directory.path != "/" {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
+                let prelude = directory.appendingPathComponent("prelude").path
+                return isDirectory(prelude) ? prelude : nil
+            }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}

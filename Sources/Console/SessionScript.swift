@@ -1,0 +1,231 @@
+/// A line of expected output recorded under an input in a session file.
+///
+/// `#| text` is output, `#! text` an error. A line with no text is written `#|` (or `#!`).
+public enum ExpectedLine: Equatable, Sendable {
+    case output(String)
+    case error(String)
+
+    public static let outputMarker = "#|"
+    public static let errorMarker = "#!"
+
+    /// The line as written in a session file.
+    public var rendered: String {
+        let (marker, text) = switch self {
+        case .output(let text): (Self.outputMarker, text)
+        case .error(let text): (Self.errorMarker, text)
+        }
+        return text.isEmpty ? marker : marker + " " + text
+    }
+
+    /// Reads `#| text` or `#! text` (one space after the marker is part of the marker).
+    public init?(line: Substring) {
+        let isOutput = line.hasPrefix(Self.outputMarker)
+        guard isOutput || line.hasPrefix(Self.errorMarker) else { return nil }
+        var text = line.dropFirst(2)
+        if text.first == " " { text = text.dropFirst() }
+        self = isOutput ? .output(String(text)) : .error(String(text))
+    }
+
+    /// Turns what one input wrote into expectation lines.
+    ///
+    /// A line that received any error text is an error line. When the input `failed` but the
+    /// engine never used `writeError`, every line is taken as an error. Colour escapes, carriage
+    /// returns and trailing blanks are removed: recorded output is plain text.
+    public static func lines(from chunks: [CollectingOutput.Chunk], failed: Bool) -> [ExpectedLine] {
+        let anyError = chunks.contains { $0.isError }
+        var result: [ExpectedLine] = []
+        var current = ""
+        var currentIsError = false
+        var started = false
+        func finish() {
+            let text = plain(current)
+            let isError = currentIsError || (failed && !anyError)
+            result.append(isError ? .error(text) : .output(text))
+            current = ""
+            currentIsError = false
+            started = false
+        }
+        for chunk in chunks {
+            for character in chunk.text {
+                if character == "\n" || character == "\r\n" {
+                    if chunk.isError { currentIsError = true }
+                    finish()
+                } else {
+                    current.append(character)
+                    started = true
+                    if chunk.isError { currentIsError = true }
+                }
+            }
+        }
+        if started { finish() }
+        return result
+    }
+
+    /// Removes ANSI escape sequences (`ESC [ … letter`), carriage returns and trailing blanks.
+    static func plain(_ text: String) -> String {
+        var output = ""
+        var scalars = text.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            if scalar == "\u{1B}" {
+                guard let next = scalars.next() else { break }
+                if next == "[" {
+                    while let code = scalars.next(), !(code.properties.isAlphabetic) {}
+                }
+                continue
+            }
+            if scalar == "\r" { continue }
+            output.unicodeScalars.append(scalar)
+        }
+        while let last = output.last, last == " " || last == "\t" { output.removeLast() }
+        return output
+    }
+}
+
+/// The first line of a session file: `# entk 0.1.0 · seed 0`.
+///
+/// Replay sets the session seed from it, so a session reproduces its random values; it is
+/// informational otherwise (a different version does not stop a replay).
+public struct SessionHeader: Equatable, Sendable {
+    public var version: String
+    public var seed: UInt64
+    public init(version: String, seed: UInt64) {
+        self.version = version
+        self.seed = seed
+    }
+
+    public var rendered: String { "# entk \(version) · seed \(seed)" }
+
+    /// Reads a header line; `·` may also be written `-` or left out.
+    public init?(line: Substring) {
+        guard line.hasPrefix("# entk ") else { return nil }
+        let words = line.dropFirst(7).split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard let version = words.first, version.first?.isNumber == true,
+              let seedIndex = words.firstIndex(of: "seed"), seedIndex + 1 < words.count,
+              let seed = UInt64(words[seedIndex + 1]) else { return nil }
+        self.init(version: String(version), seed: seed)
+    }
+}
+
+/// One input of a session file with the output expected from it.
+public struct SessionInput: Equatable, Sendable {
+    /// The input's source; the lines of a multi-line input joined by `\n`.
+    public var text: String
+    /// 1-based line number of the input's first line in its file.
+    public var line: Int
+    /// The same line counted without the file's header and `#|`/`#!` lines: replays name
+    /// inputs by it, so recording never shifts the line numbers inside recorded errors.
+    public var replayLine: Int
+    public var expected: [ExpectedLine]
+    public init(text: String, line: Int, replayLine: Int? = nil, expected: [ExpectedLine] = []) {
+        self.text = text
+        self.line = line
+        self.replayLine = replayLine ?? line
+        self.expected = expected
+    }
+}
+
+/// A `.entk` session file: a plain script of inputs, optionally with a header and with the
+/// expected output under each input. Blank lines and comments are kept as they are.
+///
+/// Grouping lines into inputs needs the language (is `for i in 0..<3 {` complete?), so `parse`
+/// takes the engine's `inputStatus`. A line starting with `.` outside a multi-line input is a
+/// meta-command and complete by itself. Expectation lines belong to the latest input above them
+/// and end a multi-line input that is still open (its remaining lines were missing).
+public struct SessionScript: Equatable, Sendable {
+    public enum Item: Equatable, Sendable {
+        /// A blank line or a comment between inputs, kept verbatim.
+        case note(String)
+        case input(SessionInput)
+    }
+
+    public var header: SessionHeader?
+    public var items: [Item]
+
+    public init(header: SessionHeader? = nil, items: [Item] = []) {
+        self.header = header
+        self.items = items
+    }
+
+    /// The inputs in order.
+    public var inputs: [SessionInput] {
+        items.compactMap { if case .input(let input) = $0 { input } else { nil } }
+    }
+
+    /// Parses `text`; never fails (anything that is not an input is kept as a note).
+    public static func parse(_ text: String, inputStatus: (String) -> ConsoleInputStatus) -> SessionScript {
+        // "\r\n" is one Character in Swift, so it is a separator of its own.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        if lines.last == "" { lines.removeLast() }
+        var script = SessionScript()
+        var index = 0
+        if let first = lines.first, let header = SessionHeader(line: stripCarriageReturn(first)) {
+            script.header = header
+            index = 1
+        }
+        // The header counts like an expectation line: recording may add it.
+        var expectationLines = index
+        var pending: [Substring] = []
+        var pendingLine = 0
+        func finishPending() {
+            guard !pending.isEmpty else { return }
+            script.items.append(.input(SessionInput(text: pending.joined(separator: "\n"), line: pendingLine,
+                                                    replayLine: pendingLine - expectationLines)))
+            pending = []
+        }
+        while index < lines.count {
+            let line = stripCarriageReturn(lines[index])
+            let lineNumber = index + 1
+            index += 1
+            if let expected = ExpectedLine(line: line) {
+                finishPending()
+                expectationLines += 1
+                if let last = script.items.lastIndex(where: { if case .input = $0 { true } else { false } }),
+                   case .input(var input) = script.items[last] {
+                    input.expected.append(expected)
+                    script.items[last] = .input(input)
+                } else {
+                    script.items.append(.note(String(line)))
+                }
+                continue
+            }
+            if pending.isEmpty {
+                let input = SessionInput(text: String(line), line: lineNumber, replayLine: lineNumber - expectationLines)
+                if MetaCommandLine.isMetaCommand(line) {
+                    script.items.append(.input(input))
+                    continue
+                }
+                switch inputStatus(String(line)) {
+                case .empty: script.items.append(.note(String(line)))
+                case .complete: script.items.append(.input(input))
+                case .incomplete:
+                    pending = [line]
+                    pendingLine = lineNumber
+                }
+            } else {
+                pending.append(line)
+                if inputStatus(pending.joined(separator: "\n")) != .incomplete { finishPending() }
+            }
+        }
+        finishPending()
+        return script
+    }
+
+    /// The file text: header, then each note or input followed by its expectations.
+    public func rendered() -> String {
+        var lines: [String] = []
+        if let header { lines.append(header.rendered) }
+        for item in items {
+            switch item {
+            case .note(let text): lines.append(text)
+            case .input(let input):
+                lines.append(input.text)
+                lines.append(contentsOf: input.expected.map(\.rendered))
+            }
+        }
+        return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func stripCarriageReturn(_ line: Substring) -> Substring {
+        line.last == "\r" ? line.dropLast() : line
+    }
+}

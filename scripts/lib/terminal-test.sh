@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Terminal tests: drives the real entk binary inside tmux, typing keys and reading the screen,
+# to check what only a terminal shows (prompt, line editing, history, Tab, Ctrl-C, Ctrl-D).
+#
+#   scripts/lib/terminal-test.sh [BINARY]     (default: $ENTK_BINARY, else a release build)
+#
+# Every tmux call uses a private server (-L entk-test-PID), the history lives in a temporary
+# directory (ENTK_HISTORY), and both are removed on exit. Waits poll the screen for up to
+# ENTK_TERMINAL_TIMEOUT seconds (default 20) so a slow shared machine does not fail the test.
+# The inputs are valid both in the demo engine and in the entk language.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+binary="${1:-${ENTK_BINARY:-}}"
+if [ -z "$binary" ]; then
+    (cd "$root" && swift build -c release --product entk >&2)
+    binary="$root/.build/release/entk"
+fi
+[ -x "$binary" ] || { echo "terminal-test: no executable at $binary" >&2; exit 1; }
+command -v tmux >/dev/null || { echo "terminal-test: tmux is not installed" >&2; exit 1; }
+
+timeout="${ENTK_TERMINAL_TIMEOUT:-20}"
+socket="entk-test-$$"
+work="$(mktemp -d)"
+cleanup() {
+    tmux -L "$socket" kill-server >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+tmx() { tmux -L "$socket" "$@"; }
+failures=0
+passes=0
+
+# The whole screen plus scroll-back, trailing blanks stripped by tmux.
+screen() { tmx capture-pane -p -J -S - -t "$target" 2>/dev/null || true; }
+
+# Lines of the screen equal to $1.
+count_lines() { screen | grep -cxF -- "$1" || true; }
+
+# wait_lines TEXT N: waits until at least N screen lines equal TEXT.
+wait_lines() {
+    local deadline=$((SECONDS + timeout))
+    while [ "$(count_lines "$1")" -lt "$2" ]; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.1
+    done
+}
+
+# wait_prompts N: waits until the screen shows N prompts (lines starting with "entk>").
+wait_prompts() {
+    local deadline=$((SECONDS + timeout))
+    while [ "$(screen | grep -c '^entk>' || true)" -lt "$1" ]; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.1
+    done
+}
+
+# wait_match GREP-ARGS…: waits until some screen line matches.
+wait_match() {
+    local deadline=$((SECONDS + timeout))
+    until screen | grep -q "$@"; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.1
+    done
+}
+
+# Waits until the last line on screen is an empty prompt, so typed keys reach libedit and are
+# not echoed early by the terminal while the previous input still runs.
+ready() {
+    local deadline=$((SECONDS + timeout))
+    until screen | grep -v '^$' | tail -n 1 | grep -qxE '(entk|\.\.\.)> ?'; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.1
+    done
+}
+
+check() {
+    local name="$1"; shift
+    if "$@"; then
+        passes=$((passes + 1)); echo "ok - $name"
+    else
+        failures=$((failures + 1)); echo "not ok - $name"
+        echo "---- screen ----"; screen | sed 's/^/  | /'; echo "----------------"
+    fi
+}
+
+# Starts entk in a fresh tmux session (entk1, entk2, … on the one private server; the old
+# session goes only after the new one exists, so the server never restarts mid-test). A
+# wrapper shell writes entk's exit status to a file.
+run=0
+target=""
+start() {
+    local previous="$target"
+    run=$((run + 1))
+    target="entk$run"
+    rm -f "$work/status"
+    tmx new-session -d -s "$target" -x 120 -y 50 \
+        "env LANG=C.UTF-8 LC_ALL=C.UTF-8 ENTK_HISTORY='$work/history' '$binary' --no-prelude; echo \$? > '$work/status'; sleep 3600"
+    [ -z "$previous" ] || tmx kill-session -t "$previous" >/dev/null 2>&1 || true
+    wait_prompts 1
+}
+
+type_line() { ready || true; tmx send-keys -t "$target" -l -- "$1"; tmx send-keys -t "$target" Enter; }
+type_keys() { ready || true; tmx send-keys -t "$target" "$@"; }
+
+exit_status() {
+    local deadline=$((SECONDS + timeout))
+    while [ ! -s "$work/status" ]; do
+        [ "$SECONDS" -lt "$deadline" ] || { echo "none"; return; }
+        sleep 0.1
+    done
+    cat "$work/status"
+}
+
+# ---------------------------------------------------------------------------------------
+check "the console starts with a banner and a prompt" start
+check "the banner names entk and .help" wait_match '^entk .* · .help for help$'
+
+type_line 'x = 1+2'
+wait_prompts 2 || true
+type_line 'x'
+check "an assignment is read back" wait_lines "3" 1
+
+type_keys Up
+sleep 0.3
+tmx send-keys -t "$target" Enter
+check "the up arrow recalls the last input" wait_lines "3" 2
+
+type_line 'y = (1 +'
+type_line '2)'
+check "an open parenthesis shows the continuation prompt" wait_lines "...> 2)" 1
+type_line 'y'
+check "a multi-line input runs when complete" wait_lines "3" 3
+
+type_line 'xylophone = 7'
+wait_prompts 7 || true
+type_keys -l -- 'xyl'
+tmx send-keys -t "$target" Tab
+sleep 0.3
+tmx send-keys -t "$target" Enter
+check "Tab completes a binding" wait_lines "7" 1
+check "the completed line reads back in full" wait_lines "entk> xylophone" 1
+
+type_keys -l -- 'x + 100'
+sleep 0.3
+tmx send-keys -t "$target" C-c
+sleep 0.3
+type_line 'x'
+check "after Ctrl-C on a half-typed line the session and bindings remain" wait_lines "3" 4
+check "the interrupted line did not run" test "$(count_lines "103")" -eq 0
+
+type_line 'z = (1 +'
+ready || true
+tmx send-keys -t "$target" C-c
+check "Ctrl-C at the continuation prompt returns to the main prompt" \
+    bash -c "sleep 0.3; tmux -L '$socket' capture-pane -p -t '$target' | grep -v '^\$' | tail -n 1 | grep -qxE 'entk> ?'"
+
+type_line 'x # café'
+check "UTF-8 input is kept" wait_match -xF 'entk> x # café'
+check "an input with a UTF-8 comment runs" wait_lines "3" 5
+
+type_line '.h'
+check "an ambiguous meta-command lists the candidates" wait_match -F '.help, .history'
+
+# Ctrl-C during running work needs something slow: the demo engine's work(n) (n steps of
+# 20 ms that poll the interrupt flag). Skipped when the engine has no such function.
+type_line '.help work'
+ready || true
+if screen | grep -qF 'work(n)'; then
+    type_line 'work(500)'
+    sleep 1
+    check "running work shows a progress line" wait_match -E '^work  [0-9]+/500  [0-9]+%'
+    tmx send-keys -t "$target" C-c
+    check "Ctrl-C stops running work with an error" wait_match -F 'interrupted after'
+    type_line 'x'
+    check "after stopping work the bindings remain" wait_lines "3" 6
+else
+    echo "skip - Ctrl-C during work (the engine has no work(n))"
+fi
+
+type_line 'survivor = 42'
+sleep 0.5
+type_keys C-d
+check "Ctrl-D on an empty line exits with status 0" test "$(exit_status)" = "0"
+check "the history file was written" test -s "$work/history"
+
+# ---------------------------------------------------------------------------------------
+check "the console starts again" start
+type_keys Up
+sleep 0.3
+check "history survives a restart" wait_lines "entk> survivor = 42" 1
+tmx send-keys -t "$target" Enter
+wait_prompts 2 || true
+type_line 'survivor'
+check "the recalled input runs" wait_lines "42" 1
+type_line '.quit'
+check ".quit exits with status 0" test "$(exit_status)" = "0"
+
+echo "terminal tests: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
