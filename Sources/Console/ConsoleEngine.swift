@@ -1,3 +1,4 @@
+import Library
 /// Whether a piece of source is a whole input, needs more lines, or holds nothing to run.
 ///
 /// The console asks after every line it reads: `.incomplete` shows the continuation prompt

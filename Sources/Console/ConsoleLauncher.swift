@@ -1,3 +1,4 @@
+import Library
 import Foundation
 
 /// The command line of `entk`, parsed by the executable and acted on by `ConsoleLauncher`.
@@ -39,7 +40,7 @@ public enum ConsoleLauncher {
         Interrupts.install()
         // Progress is drawn in the interactive console only: scripts, pipes and replays are
         // silent even on a terminal.
-        engine.progress = SilentProgress()
+        engine.progress = SilentProgress(stopRequested: { Interrupts.isPending })
         let session = ConsoleSession(engine: engine, display: display, seed: options.seed ?? 0,
                                      preludeDirectory: preludeDirectory(options, environment: environment))
         defer { session.close() }

@@ -18,11 +18,13 @@ extension ProgressReporter {
     public func update(done: Int) { update(done: done, detail: nil) }
 }
 
-/// Reports nothing and never asks to stop: scripts, tests, transcripts.
+/// Reports nothing (scripts, tests, transcripts); `shouldStop` follows the given check
+/// (the console passes its Ctrl-C flag).
 public final class SilentProgress: ProgressReporter {
-    public init() {}
+    private let stopRequested: () -> Bool
+    public init(stopRequested: @escaping () -> Bool = { false }) { self.stopRequested = stopRequested }
     public func begin(total: Int?, label: String) {}
     public func update(done: Int, detail: String?) {}
     public func end() {}
-    public var shouldStop: Bool { false }
+    public var shouldStop: Bool { stopRequested() }
 }

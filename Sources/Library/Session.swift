@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import LinearAlgebra
 import Tensors
 
 /// One entk session: the interpreter with every builtin table registered, the one seeded
@@ -37,6 +38,12 @@ public final class Session {
         { $0.installNetworkBuiltins() },
         { $0.installTrackerBuiltins() },
     ] }
+
+    /// Sets the number of BLAS threads; returns the count now in force.
+    public func setThreads(_ count: Int) -> Int {
+        BLASThreads.set(count)
+        return BLASThreads.count
+    }
 
     /// Restarts the random stream from `seed`.
     public func reseed(_ seed: UInt64) {

@@ -48,9 +48,7 @@ struct Entk: ParsableCommand {
         options.noHistory = noHistory
         options.keepGoing = keepGoing
         options.seed = seed
-        // DemoEngine stands in until the language is integrated: replace it with the adapter
-        // from the interpreter to ConsoleEngine.
-        let status = ConsoleLauncher.run(options, engine: DemoEngine())
+        let status = ConsoleLauncher.run(options, engine: LanguageEngine())
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -1,3 +1,5 @@
+import Library
+import Console
 import Foundation
 
 /// A stand-in engine: a line calculator, so the console, the executable and the terminal
@@ -12,7 +14,7 @@ import Foundation
 public final class DemoEngine: ConsoleEngine {
     public var output: any ConsoleOutput = DiscardingOutput()
     public var interruptCheck: () -> Bool = { false }
-    public var progress: any ProgressReporter = SilentProgress()
+    public var progress: any ProgressReporter = SilentProgress(stopRequested: { Interrupts.isPending })
     private var values: [String: Double] = [:]
     private var randomState: UInt64 = 0
     private var currentSeed: UInt64 = 0

@@ -1,0 +1,99 @@
+import Foundation
+import Language
+import Library
+
+/// The real engine behind `entk`: connects the console to a `Library.Session` (the
+/// interpreter with every builtin, the seeded generator and the memory budget).
+///
+/// Results go to `output.write`, diagnostics to `output.writeError`, so transcripts mark
+/// them `#!`. Progress and the interrupt check are handed to the session as they are.
+public final class LanguageEngine: ConsoleEngine {
+    public let session: Session
+    private let results = ForwardingSink(isError: false)
+    private let diagnostics = ForwardingSink(isError: true)
+
+    public init(seed: UInt64 = 0) {
+        session = Session(sink: results, seed: seed)
+        session.interpreter.diagnosticSink = diagnostics
+    }
+
+    public var output: any ConsoleOutput = DiscardingOutput() {
+        didSet { results.target = output; diagnostics.target = output }
+    }
+
+    public var interruptCheck: () -> Bool {
+        get { session.interpreter.interruptCheck }
+        set { session.interpreter.interruptCheck = newValue }
+    }
+
+    public var progress: any ProgressReporter {
+        get { session.progress }
+        set { session.progress = newValue }
+    }
+
+    public func inputStatus(_ source: String) -> ConsoleInputStatus {
+        switch session.interpreter.inputStatus(source) {
+        case .complete: return .complete
+        case .incomplete: return .incomplete
+        case .empty: return .empty
+        }
+    }
+
+    @discardableResult
+    public func run(_ source: String, file: String, firstLine: Int) -> Bool {
+        session.interpreter.run(source, file: file, firstLine: firstLine)
+    }
+
+    public func completions(line: String, cursor: Int) -> [String] {
+        session.interpreter.completions(line: line, cursor: cursor)
+    }
+
+    public var bindings: [EngineBinding] {
+        session.interpreter.bindings.map { EngineBinding(name: $0.name, summary: $0.summary) }
+    }
+
+    public func reset() { session.reset() }
+
+    public var seed: UInt64 {
+        get { session.seed }
+        set { session.reseed(newValue) }
+    }
+
+    public func help(_ topic: String?) -> String? { session.interpreter.help(topic) }
+
+    public func setThreads(_ count: Int) throws -> String {
+        guard count >= 1 else { throw EngineHookError("the thread count must be at least 1, got \(count)") }
+        return "threads \(session.setThreads(count))"
+    }
+
+    /// `.memory` reports the budget; `.memory 4G` (K, M, G, T suffixes, decimal or binary
+    /// units alike: `4G` = 4 GiB) sets it.
+    public func memory(limit: String?) throws -> String {
+        if let limit {
+            guard let bytes = LanguageEngine.parseBytes(limit) else {
+                throw EngineHookError("cannot read '\(limit)' as a size; write e.g. 512M or 4G")
+            }
+            session.memoryBudget = bytes
+        }
+        return "memory budget \(Session.formatBytes(session.memoryBudget))"
+    }
+
+    /// `512M` → 512·2²⁰, `4G` → 4·2³⁰, `1.5g`, `800000` (bytes).
+    static func parseBytes(_ text: String) -> Int? {
+        var digits = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if digits.hasSuffix("B") { digits.removeLast() }
+        let scales: [Character: Double] = ["K": 0x1p10, "M": 0x1p20, "G": 0x1p30, "T": 0x1p40]
+        var scale = 1.0
+        if let last = digits.last, let s = scales[last] { scale = s; digits.removeLast() }
+        guard let value = Double(digits), value > 0, value.isFinite else { return nil }
+        return Int(value * scale)
+    }
+}
+
+/// A `Language.OutputSink` that forwards to the console's current output.
+private final class ForwardingSink: OutputSink {
+    var target: any ConsoleOutput = DiscardingOutput()
+    let isError: Bool
+    init(isError: Bool) { self.isError = isError }
+    func write(_ text: String) { isError ? target.writeError(text) : target.write(text) }
+}
