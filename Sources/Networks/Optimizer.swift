@@ -95,8 +95,12 @@ public final class Optimizer {
             if case .adamW = rule { decoupled = true } else { decoupled = false }
             let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
             let stepSize = lr / c1, root2 = c2.squareRoot()
-            state.first.withUnsafeMutableBufferPointer { m in
-                state.second.withUnsafeMutableBufferPointer { v in
+            // Move the moments out of `state` so the two buffers are separate accesses.
+            var first = state.first, second = state.second
+            state.first = []; state.second = []
+            defer { state.first = first; state.second = second }
+            first.withUnsafeMutableBufferPointer { m in
+                second.withUnsafeMutableBufferPointer { v in
                     for i in 0..<count {
                         var gi = g[i]
                         if decoupled { theta[i] *= 1 - lr * wd } else if wd != 0 { gi += wd * theta[i] }
