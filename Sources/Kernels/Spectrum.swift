@@ -17,6 +17,7 @@ public enum SpectrumMethod: String, Sendable {
 public struct Cliff: Equatable, Sendable, CustomStringConvertible {
     public let after: Int
     public let ratio: Double
+    public init(after: Int, ratio: Double) { self.after = after; self.ratio = ratio }
     public var description: String { String(format: "after %d (×%.3g)", after, ratio) }
 }
 
@@ -162,12 +163,7 @@ public final class Spectrum {
     /// The `limit` largest consecutive ratios λ_i/λ_{i+1} among the computed values, largest
     /// first, skipping the near-zero tail (λ_{i+1} ≤ floor · λ_0).
     public func cliffs(limit: Int = 3, floor: Double = 1e-8) -> [Cliff] {
-        guard let top = values.first, top > 0, values.count > 1 else { return [] }
-        var out: [Cliff] = []
-        for i in 0..<(values.count - 1) where values[i + 1] > floor * top {
-            out.append(Cliff(after: i + 1, ratio: values[i] / values[i + 1]))
-        }
-        return Array(out.sorted { $0.ratio > $1.ratio || ($0.ratio == $1.ratio && $0.after < $1.after) }.prefix(limit))
+        Kernels.cliffs(of: values, limit: limit, floor: floor)
     }
 
     /// Number of computed eigenvalues above tolerance · λ_0. Exact for the gram method (all
@@ -214,6 +210,17 @@ public final class Spectrum {
         values = newValues.map { $0 + shift }
         vectors = fixSigns(newVectors)
     }
+}
+
+/// The `limit` largest consecutive ratios λ_i/λ_{i+1} of descending `values`, largest first
+/// (ties by position), skipping the near-zero tail where λ_{i+1} ≤ floor · λ_0.
+public func cliffs(of values: [Double], limit: Int = 3, floor: Double = 1e-8) -> [Cliff] {
+    guard let top = values.first, top > 0, values.count > 1 else { return [] }
+    var out: [Cliff] = []
+    for i in 0..<(values.count - 1) where values[i + 1] > floor * top {
+        out.append(Cliff(after: i + 1, ratio: values[i] / values[i + 1]))
+    }
+    return Array(out.sorted { $0.ratio > $1.ratio || ($0.ratio == $1.ratio && $0.after < $1.after) }.prefix(limit))
 }
 
 /// Columns `range` of `m`.
