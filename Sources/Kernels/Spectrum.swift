@@ -78,8 +78,12 @@ public final class Spectrum {
         default:
             self.method = method
         }
-        let diag = kernel.diagonal
-        self.shift = ridge == 0 ? 0 : ridge * diag.reduce(0, +) / Double(diag.count)
+        if ridge == 0 {
+            self.shift = 0
+        } else {
+            let diag = kernel.diagonal
+            self.shift = ridge * diag.reduce(0, +) / Double(diag.count)
+        }
         self.vectors = Matrix(rows: kernel.dimension, cols: 0)
         try extend(to: count, start: start)
     }

@@ -47,60 +47,94 @@ enum StructuredKernel {
         return 2 * MemoryBudget.matrixBytes(n, w.w1.rows) + MemoryBudget.matrixBytes(n, n)
     }
 
+    /// The view's kernel, built in row tiles of the upper triangle: for rows [i0, i1) against
+    /// columns [i0, n), K_W2 by one GEMM of the activations and K_W1 by two GEMMs (inputs, scaled
+    /// σ′) and a Hadamard product, so the working memory is two tiles (tile × n), not three n×n
+    /// matrices; the lower triangle is filled at the end by a cache-blocked transpose.
     static func matrix(model: any DifferentiableModel, inputs x: Matrix, options: KernelOptions, scales: [Double]) throws -> Matrix {
         guard let wts = weights(model) else {
             throw KernelError.routeUnavailable(route: "structured", reason: unsupportedReason(model: model, options: options) ?? "")
         }
-        let n = x.rows, h = wts.w1.rows, c = wts.w2.rows
+        let n = x.rows, h = wts.w1.rows, c = wts.w2.rows, d = x.cols
         let hh = Double(h)
-        var z = try x.multiplied(by: wts.w1, .none, .transpose, alpha: wts.inputScale)   // N × H
+        let z = try x.multiplied(by: wts.w1, .none, .transpose, alpha: wts.inputScale)   // N × H
         let useW1 = options.groups?.contains(wts.w1Group) ?? true
         let useW2 = options.groups?.contains(wts.w2Group) ?? true
-        var k = Matrix(rows: n, cols: n)
-        if useW2 {
-            var kappa = 0.0
+
+        var kappa = 0.0
+        switch options.view {
+        case .trace: kappa = scales.map { $0 * $0 }.reduce(0, +) / Double(c)
+        case .mean: kappa = scales.map { $0 * $0 }.reduce(0, +) / Double(c * c)
+        case .pair(let c1, let c2): kappa = c1 == c2 ? scales[c1] * scales[c1] : 0
+        case .flat: break
+        }
+        var w = [Double](repeating: 0, count: h)
+        for hi in 0..<h {
             switch options.view {
-            case .trace: kappa = scales.map { $0 * $0 }.reduce(0, +) / Double(c)
-            case .mean: kappa = scales.map { $0 * $0 }.reduce(0, +) / Double(c * c)
-            case .pair(let c1, let c2): kappa = c1 == c2 ? scales[c1] * scales[c1] : 0
+            case .trace: w[hi] = (0..<c).reduce(0) { $0 + pow(scales[$1] * wts.w2[$1, hi], 2) } / Double(c)
+            case .mean: w[hi] = pow((0..<c).reduce(0) { $0 + scales[$1] * wts.w2[$1, hi] } / Double(c), 2)
+            case .pair(let c1, let c2): w[hi] = scales[c1] * scales[c2] * wts.w2[c1, hi] * wts.w2[c2, hi]
             case .flat: break
             }
-            if kappa != 0 {
-                let a = Matrix(rows: n, cols: h, storage: z.storage.map { wts.activation.value($0) })
-                k = a.gram(.none, alpha: kappa / (hh * hh))
-            }
         }
-        if useW1 {
-            var w = [Double](repeating: 0, count: h)
-            for hi in 0..<h {
-                switch options.view {
-                case .trace: w[hi] = (0..<c).reduce(0) { $0 + pow(scales[$1] * wts.w2[$1, hi], 2) } / Double(c)
-                case .mean: w[hi] = pow((0..<c).reduce(0) { $0 + scales[$1] * wts.w2[$1, hi] } / Double(c), 2)
-                case .pair(let c1, let c2): w[hi] = scales[c1] * scales[c2] * wts.w2[c1, hi] * wts.w2[c2, hi]
-                case .flat: break
-                }
-            }
-            for k in z.storage.indices { z.storage[k] = wts.activation.derivative(z.storage[k]) }
-            let zz: Matrix
-            if w.allSatisfy({ $0 >= 0 }) {
-                for i in 0..<n { for hi in 0..<h { z[i, hi] *= w[hi].squareRoot() } }
-                zz = z.gram(.none)
-            } else {
-                var zw = z
-                for i in 0..<n { for hi in 0..<h { zw[i, hi] *= w[hi] } }
-                zz = try zw.multiplied(by: z, .none, .transpose)
-            }
-            let xx = x.gram(.none)
-            let coefficient = wts.inputScale * wts.inputScale / (hh * hh)
-            k.storage.withUnsafeMutableBufferPointer { kp in
-                zz.storage.withUnsafeBufferPointer { zp in
-                    xx.storage.withUnsafeBufferPointer { xp in
-                        for i in 0..<(n * n) { kp[i] += coefficient * xp[i] * zp[i] }
+        // A = σ(z)·√(κ/H²); S = σ′(z); left = S·diag(w), right = S (so left·rightᵀ = S diag(w) Sᵀ).
+        let a = Matrix(rows: n, cols: h, storage: z.storage.map { wts.activation.value($0) * (kappa / (hh * hh)).squareRoot() })
+        let s = Matrix(rows: n, cols: h, storage: z.storage.map { wts.activation.derivative($0) })
+        var sw = s
+        for i in 0..<n { for hi in 0..<h { sw.storage[i * h + hi] *= w[hi] } }
+        let coefficient = wts.inputScale * wts.inputScale / (hh * hh)
+
+        var k = Matrix(rows: n, cols: n)
+        let tile = 256
+        var t1 = [Double](repeating: 0, count: tile * n), t2 = [Double](repeating: 0, count: tile * n)
+        k.storage.withUnsafeMutableBufferPointer { kp in
+            a.storage.withUnsafeBufferPointer { ap in
+            s.storage.withUnsafeBufferPointer { sp in
+            sw.storage.withUnsafeBufferPointer { swp in
+            x.storage.withUnsafeBufferPointer { xp in
+            t1.withUnsafeMutableBufferPointer { t1p in
+            t2.withUnsafeMutableBufferPointer { t2p in
+                var i0 = 0
+                while i0 < n {
+                    let rows = min(tile, n - i0), cols = n - i0
+                    let kTile = kp.baseAddress! + i0 * n + i0
+                    if useW2 && kappa != 0 {
+                        BLAS.gemm(.none, .transpose, m: rows, n: cols, k: h, a: ap.baseAddress! + i0 * h, lda: h,
+                                  b: ap.baseAddress! + i0 * h, ldb: h, c: kTile, ldc: n)
                     }
+                    if useW1 {
+                        BLAS.gemm(.none, .transpose, m: rows, n: cols, k: d, a: xp.baseAddress! + i0 * d, lda: d,
+                                  b: xp.baseAddress! + i0 * d, ldb: d, c: t1p.baseAddress!, ldc: cols)
+                        BLAS.gemm(.none, .transpose, m: rows, n: cols, k: h, a: swp.baseAddress! + i0 * h, lda: h,
+                                  b: sp.baseAddress! + i0 * h, ldb: h, c: t2p.baseAddress!, ldc: cols)
+                        for r in 0..<rows {
+                            let krow = kTile + r * n, x1 = t1p.baseAddress! + r * cols, x2 = t2p.baseAddress! + r * cols
+                            for q in r..<cols { krow[q] += coefficient * x1[q] * x2[q] }
+                        }
+                    }
+                    i0 += rows
                 }
-            }
+            }}}}}}
+            fillLowerTriangle(kp.baseAddress!, n)
         }
         return k
+    }
+}
+
+/// Copies the upper triangle of an n×n row-major matrix onto its lower triangle, in 64×64
+/// tiles so both the read and the write stay in cache.
+func fillLowerTriangle(_ m: UnsafeMutablePointer<Double>, _ n: Int) {
+    let b = 64
+    var ib = 0
+    while ib < n {
+        var jb = 0
+        while jb <= ib {
+            for i in ib..<min(n, ib + b) {
+                for j in jb..<min(i, jb + b) { m[i * n + j] = m[j * n + i] }
+            }
+            jb += b
+        }
+        ib += b
     }
 }
 

@@ -58,6 +58,16 @@ struct EmpiricalNTKTests {
         }
     }
 
+    @Test("structured route over several row tiles (N = 289) matches the jacobian route")
+    func structuredTiles() throws {
+        let (model, x) = try smallModularMLP(p: 17, width: 16)
+        for view in [KernelView.trace, .pair(2, 5)] {
+            let d = matrixDifference(try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: view, route: .jacobian)).matrix(),
+                                     try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: view, route: .structured)).matrix())
+            #expect(d < 1e-10, report("modmlp p=17 \(view)", d, 1e-10))
+        }
+    }
+
     @Test("structured route with importance rescaling matches the jacobian route")
     func structuredWithBeta() throws {
         let (model, x) = try smallModularMLP(p: 5, width: 8)
