@@ -107,10 +107,12 @@ struct ViewFactor {
     /// The whole factor (and right factor for an off-diagonal pair), rows in kernel order,
     /// built block by block so the Jacobian in flight stays under `blockBytes`.
     func full(blockBytes: Int) throws -> (left: Matrix, right: Matrix?) {
+        let b = blockSamples(bytes: blockBytes)
+        // One block already comes out in kernel order: skip the second copy.
+        if b >= samples { return try rows(of: 0..<samples) }
         let n = dimension, w = width
         var left = Matrix(rows: n, cols: w)
         var right: Matrix? = view.isSymmetric ? nil : Matrix(rows: n, cols: w)
-        let b = blockSamples(bytes: blockBytes)
         var start = 0
         while start < samples {
             let range = start..<min(samples, start + b)
