@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CLAPACKE"]),
         .target(name: "Tensors", dependencies: ["LinearAlgebra"]),
         .target(name: "Networks", dependencies: ["Tensors", "LinearAlgebra"]),
+        .target(name: "Kernels", dependencies: ["Networks", "Tensors", "LinearAlgebra"]),
 
         // The language, its bindings, the console and the executable.
         .target(name: "Language"),
@@ -33,13 +34,14 @@ let package = Package(
             "Console",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "EntkBench", dependencies: ["LinearAlgebra", "Tensors", "Networks", "Library", "Console", "Language"]),
+        .executableTarget(name: "EntkBench", dependencies: ["LinearAlgebra", "Tensors", "Networks", "Kernels", "Library", "Console", "Language"]),
 
         // Tests: one target per module plus shared support.
         .target(name: "TestSupport", dependencies: ["Tensors", "LinearAlgebra"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Networks", "TestSupport"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "TestSupport"]),
         .testTarget(name: "LibraryTests", dependencies: ["Library", "Language", "TestSupport"]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Library", "Language", "TestSupport"]),

@@ -1,0 +1,231 @@
+import LinearAlgebra
+import Networks
+
+/// The empirical NTK of a model on inputs X, in one view, possibly restricted to parameter groups
+/// and rescaled by output importance:
+///
+///     K[n, n', c, d] = Σ_p s_c ∂f_c(x_n)/∂θ_p · s_d ∂f_d(x_n')/∂θ_p,   s_c = I_c^{β/2}
+///
+/// arranged as the view's matrix (`KernelView`). The kernel is held either densely (routes
+/// "jacobian" and "structured") or as a factor A with K = A Aᵀ (route "gram", when A is narrower
+/// than it is tall: entries, blocks and products K·V = A(AᵀV) come from A, and the spectrum from
+/// G = AᵀA, so the big matrix is never formed). `route` and `routeReason` record what was done.
+public final class EmpiricalNTK {
+    /// Dense K, or a factor: K = left · (right ?? left)ᵀ.
+    enum Storage {
+        case dense(Matrix)
+        case factor(left: Matrix, right: Matrix?)
+    }
+
+    public let view: KernelView
+    /// Restriction to parameter groups (nil = all).
+    public let groups: [String]?
+    /// N, the number of inputs.
+    public let samples: Int
+    /// C, the number of model outputs.
+    public let outputs: Int
+    /// Parameters the kernel sums over (P of the selected groups).
+    public let parameterCount: Int
+    /// The side of the kernel matrix: N·C (flat) or N.
+    public let dimension: Int
+    /// The route actually taken (never `.auto`).
+    public let route: KernelRoute
+    /// Why `route` was chosen, in words (for the console and the docs).
+    public let routeReason: String
+    /// The memory budget the kernel was computed under, in bytes.
+    public let memoryBudget: Int
+    let storage: Storage
+
+    init(view: KernelView, groups: [String]?, samples: Int, outputs: Int, parameterCount: Int,
+         route: KernelRoute, reason: String, budget: Int, storage: Storage) {
+        self.view = view; self.groups = groups; self.samples = samples; self.outputs = outputs
+        self.parameterCount = parameterCount
+        self.dimension = view.dimension(samples: samples, outputs: outputs)
+        self.route = route; self.routeReason = reason; self.memoryBudget = budget; self.storage = storage
+    }
+
+    /// Computes the eNTK of `model` on the rows of `inputs` (N × inputSize).
+    ///
+    /// Route choice under `.auto`: "structured" for a modular MLP in a non-flat view restricted to
+    /// W1/W2 (cost O(N²H)); else "gram" when the view is symmetric and its factor width F (P, or
+    /// C·P for trace) is below the side n (cost n·F² to form G, memory n·F + F²); else "jacobian"
+    /// (cost n²·F, memory n² plus Jacobian blocks). Each candidate's bytes are estimated first;
+    /// when none fits `memoryBudget`, throws `KernelError.overBudget` naming a view/route that would.
+    public convenience init(model: any DifferentiableModel, inputs: Matrix, options: KernelOptions = KernelOptions()) throws {
+        let budget = options.memoryBudget ?? MemoryBudget.defaultBudget()
+        let factor = try ViewFactor(model: model, inputs: inputs, options: options)
+        let plan = try KernelPlan.choose(model: model, factor: factor, options: options, budget: budget)
+        let storage: Storage
+        switch plan.route {
+        case .structured:
+            storage = .dense(try StructuredKernel.matrix(model: model, inputs: inputs, options: options, scales: factor.scales))
+        case .gram:
+            let (l, r) = try factor.full(blockBytes: plan.blockBytes)
+            storage = .factor(left: l, right: r)
+        default:
+            storage = .dense(try denseFromJacobian(factor, cacheFactor: plan.cacheFactor, blockBytes: plan.blockBytes))
+        }
+        self.init(view: options.view, groups: options.groups, samples: inputs.rows, outputs: model.outputSize,
+                  parameterCount: factor.parameters, route: plan.route, reason: plan.reason, budget: budget,
+                  storage: storage)
+    }
+
+    /// One kernel per parameter group (in the model's group order), each computed with `options`
+    /// restricted to that group. Their matrices sum to the full kernel (same view, same β).
+    public static func byLayer(model: any DifferentiableModel, inputs: Matrix,
+                               options: KernelOptions = KernelOptions()) throws -> [(group: String, kernel: EmpiricalNTK)] {
+        try model.parameterGroups.map { g in
+            var o = options
+            o.groups = [g.name]
+            return (g.name, try EmpiricalNTK(model: model, inputs: inputs, options: o))
+        }
+    }
+
+    /// Whether the kernel is held as a factor (route "gram") rather than densely.
+    public var isFactored: Bool { if case .factor = storage { return true } else { return false } }
+
+    /// Bytes the kernel object holds.
+    public var heldBytes: Int {
+        switch storage {
+        case .dense(let k): return MemoryBudget.matrixBytes(k.rows, k.cols)
+        case .factor(let l, let r): return MemoryBudget.matrixBytes(l.rows, l.cols) * (r == nil ? 1 : 2)
+        }
+    }
+
+    /// Upper bound on the rank: min(n, factor width) for a factor, n for a dense kernel.
+    public var rankBound: Int {
+        switch storage {
+        case .dense: return dimension
+        case .factor(let l, _): return min(dimension, l.cols)
+        }
+    }
+
+    /// K[i, j] of the view's matrix. Cost O(1) dense, O(F) factored.
+    public func entry(_ i: Int, _ j: Int) throws -> Double {
+        guard (0..<dimension).contains(i), (0..<dimension).contains(j) else {
+            throw KernelError.invalidArgument("entry (\(i), \(j)) is outside the \(dimension)×\(dimension) kernel")
+        }
+        switch storage {
+        case .dense(let k): return k[i, j]
+        case .factor(let l, let r):
+            let rr = r ?? l
+            return l.storage.withUnsafeBufferPointer { lp in
+                rr.storage.withUnsafeBufferPointer { rp in
+                    BLAS.dot(count: l.cols, lp.baseAddress! + i * l.cols, rp.baseAddress! + j * l.cols)
+                }
+            }
+        }
+    }
+
+    /// The block K[rows, cols] as a matrix. Factored: one GEMM of |rows|×F by F×|cols|.
+    public func block(rows: Range<Int>, cols: Range<Int>) throws -> Matrix {
+        guard rows.lowerBound >= 0, cols.lowerBound >= 0, rows.upperBound <= dimension, cols.upperBound <= dimension else {
+            throw KernelError.invalidArgument("block \(rows.lowerBound)..<\(rows.upperBound) × \(cols.lowerBound)..<\(cols.upperBound) is outside the \(dimension)×\(dimension) kernel")
+        }
+        switch storage {
+        case .dense(let k):
+            var out = Matrix(rows: rows.count, cols: cols.count)
+            for (a, i) in rows.enumerated() { for (b, j) in cols.enumerated() { out[a, b] = k[i, j] } }
+            return out
+        case .factor(let l, let r):
+            return try sliceRows(l, rows).multiplied(by: sliceRows(r ?? l, cols), .none, .transpose)
+        }
+    }
+
+    /// The whole n×n matrix. For a factored kernel this forms A·Aᵀ, after checking n² bytes
+    /// against the budget (the error suggests `block`, `apply` or the spectrum instead).
+    public func matrix() throws -> Matrix {
+        switch storage {
+        case .dense(let k): return k
+        case .factor(let l, let r):
+            let need = MemoryBudget.matrixBytes(dimension, dimension)
+            guard need <= memoryBudget else {
+                throw KernelError.overBudget(needed: need, budget: memoryBudget, what: "the dense \(dimension)×\(dimension) \(view) kernel",
+                                             suggestion: "query entries, blocks, products or the spectrum instead (route gram never forms it)")
+            }
+            if let r { return try l.multiplied(by: r, .none, .transpose) }
+            return l.gram(.none)
+        }
+    }
+
+    /// K·V for an n×b block V. Dense: one GEMM (2n²b flops); factored: A(AᵀV) (4nFb flops).
+    public func apply(_ v: Matrix) throws -> Matrix {
+        guard v.rows == dimension else {
+            throw KernelError.shapeMismatch("cannot apply the \(dimension)×\(dimension) kernel to a \(v.rows)×\(v.cols) block")
+        }
+        switch storage {
+        case .dense(let k): return try k.multiplied(by: v)
+        case .factor(let l, let r): return try l.multiplied(by: try (r ?? l).multiplied(by: v, .transpose))
+        }
+    }
+
+    /// The diagonal K[i, i].
+    public var diagonal: [Double] {
+        switch storage {
+        case .dense(let k): return (0..<dimension).map { k[$0, $0] }
+        case .factor(let l, let r):
+            let rr = r ?? l
+            return l.storage.withUnsafeBufferPointer { lp in
+                rr.storage.withUnsafeBufferPointer { rp in
+                    (0..<dimension).map { BLAS.dot(count: l.cols, lp.baseAddress! + $0 * l.cols, rp.baseAddress! + $0 * l.cols) }
+                }
+            }
+        }
+    }
+
+    /// For factored symmetric kernels: G = AᵀA (F×F), whose nonzero spectrum equals K's.
+    func gramOfFactor() -> Matrix? {
+        if case .factor(let l, nil) = storage { return l.gram(.transpose) }
+        return nil
+    }
+
+    /// The factor A (K = A Aᵀ) when the kernel is factored and symmetric.
+    var symmetricFactor: Matrix? {
+        if case .factor(let l, nil) = storage { return l }
+        return nil
+    }
+}
+
+/// Rows `range` of `m` as a new matrix.
+func sliceRows(_ m: Matrix, _ range: Range<Int>) -> Matrix {
+    Matrix(rows: range.count, cols: m.cols, storage: Array(m.storage[(range.lowerBound * m.cols)..<(range.upperBound * m.cols)]))
+}
+
+/// Dense K from Jacobian row blocks. With `cacheFactor` the whole factor is built once and
+/// K = A Aᵀ by one SYRK (L Rᵀ by GEMM for a pair); otherwise blocks are recomputed pairwise
+/// (block i against every block j ≤ i, one GEMM each) so only two blocks are ever held.
+func denseFromJacobian(_ factor: ViewFactor, cacheFactor: Bool, blockBytes: Int) throws -> Matrix {
+    if cacheFactor {
+        let (l, r) = try factor.full(blockBytes: blockBytes)
+        if let r { return try l.multiplied(by: r, .none, .transpose) }
+        return l.gram(.none)
+    }
+    let n = factor.dimension
+    var k = Matrix(rows: n, cols: n)
+    let b = factor.blockSamples(bytes: blockBytes)
+    let blocks = stride(from: 0, to: factor.samples, by: b).map { $0..<min(factor.samples, $0 + b) }
+    let symmetric = factor.view.isSymmetric
+    for (bi, ri) in blocks.enumerated() {
+        let (li, riRight) = try factor.rows(of: ri)
+        let rowsI = factor.kernelRows(ri)
+        for (bj, rj) in blocks.enumerated() where !symmetric || bj <= bi {
+            let right: Matrix
+            if bj == bi {
+                right = symmetric ? li : riRight!
+            } else {
+                let (lj, rjRight) = try factor.rows(of: rj)
+                right = symmetric ? lj : rjRight!
+            }
+            let prod = try li.multiplied(by: right, .none, .transpose)
+            let rowsJ = factor.kernelRows(rj)
+            for (a, i) in rowsI.enumerated() {
+                for (c, j) in rowsJ.enumerated() {
+                    let v = prod[a, c]
+                    k[i, j] = v
+                    if symmetric { k[j, i] = v }
+                }
+            }
+        }
+    }
+    return k
+}
