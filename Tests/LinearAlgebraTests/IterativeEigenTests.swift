@@ -116,3 +116,23 @@ struct IterativeEigenTests {
         }
     }
 }
+
+@Suite("Matrix-free top-k eigen solver at scale")
+struct IterativeEigenScaleTests {
+    @Test("n = 2000 plateau kernel, k = 60: agrees with dsyevr", .enabled(if: heavyTestsEnabled))
+    func plateauAtScale() throws {
+        let k = TestMatrices.plateauKernel(n: 2000)
+        let result = try IterativeEigen.top(count: 60, dimension: 2000) { try k.multiplied(by: $0) }
+        let exact = try SymmetricEigen.top(k, count: 60)
+        let norm = exact.values[0]
+        let valueError = zip(exact.values, result.pairs.values).map { abs($0 - $1) / norm }.max() ?? 0
+        #expect(valueError < 1e-10, "eigenvalues vs dsyevr, error \(valueError) of λmax, tolerance 1e-10")
+        let residual = try TestMatrices.relativeResidual(k, result.pairs, norm: norm)
+        #expect(residual < 1e-9, "‖Kv − λv‖/‖K‖ = \(residual), tolerance 1e-9")
+        // The top 41 (isolated value + plateau) end at the cliff: same subspace as dsyevr.
+        var iterative41 = Matrix(rows: 2000, cols: 41), exact41 = iterative41
+        for i in 0..<2000 { for j in 0..<41 { iterative41[i, j] = result.pairs.vectors[i, j]; exact41[i, j] = exact.vectors[i, j] } }
+        let distance = try TestMatrices.projectorDistance(iterative41, exact41)
+        #expect(distance < 1e-8, "‖P_iter − P_dsyevr‖max (top 41) = \(distance), tolerance 1e-8")
+    }
+}
