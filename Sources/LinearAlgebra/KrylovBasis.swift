@@ -150,7 +150,7 @@ struct KrylovBasis {
                     projection[col * ld + i] = c[i * b + j]
                 } else {
                     // Symmetrise the new diagonal block: (Vᵢᵀ A vⱼ + Vⱼᵀ A vᵢ) / 2.
-                    let value = 0.5 * (c[i * b + j] + c[(m0 + (col - m0)) * b + (i - m0)])
+                    let value = 0.5 * (c[i * b + j] + c[col * b + (i - m0)])
                     projection[i * ld + col] = value
                 }
             }
