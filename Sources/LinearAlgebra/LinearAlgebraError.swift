@@ -17,6 +17,8 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible, Senda
     case shapeMismatch(String)
     /// A request outside what the routine offers (k > n, k < 1, …).
     case invalidRequest(String)
+    /// A long computation stopped because its `shouldStop` callback returned true (Ctrl-C).
+    case interrupted(routine: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible, Senda
         case .sizeTooLarge(let r, let n, let limit): return "\(r): size \(n) exceeds the 32-bit LAPACK limit \(limit)"
         case .shapeMismatch(let s): return "shape mismatch: \(s)"
         case .invalidRequest(let s): return s
+        case .interrupted(let r): return "\(r): interrupted"
         }
     }
 }

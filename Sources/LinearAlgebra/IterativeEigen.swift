@@ -1,0 +1,204 @@
+/// The outcome of a matrix-free eigen solve.
+public struct IterativeEigenResult: Equatable, Sendable {
+    /// The top-k eigenpairs found, descending (vectors n × k, column i pairs with values[i]).
+    public var pairs: EigenPairs
+    /// ‖A·v_i − λ_i·v_i‖₂ for each pair, from the stored products A·V (no extra operator calls).
+    public var residuals: [Double]
+    /// Block expansions of the Krylov basis after the starting block (0 when the starting block
+    /// already converged, and on the dense route).
+    public var iterations: Int
+    /// Operator applications counted in vectors: the sum of the column counts of every block
+    /// passed to `apply` (n on the dense route).
+    public var products: Int
+
+    public init(pairs: EigenPairs, residuals: [Double], iterations: Int, products: Int) {
+        self.pairs = pairs; self.residuals = residuals; self.iterations = iterations; self.products = products
+    }
+}
+
+/// Top-k eigenpairs of a symmetric operator known only through block products V ↦ A·V.
+///
+/// **Algorithm: thick-restart block Lanczos with full reorthogonalisation**, in its Davidson-style
+/// form. The basis V grows by one block of b vectors per iteration; the new block is the residual
+/// block R = A·Y − Y·Θ of the current top-b Ritz pairs (Y = V·S from H = Vᵀ·A·V = S·Θ·Sᵀ), which
+/// spans the same space modulo V as the next block-Lanczos block A·V_j, orthogonalised against all
+/// of V twice (CGS2) rather than by the three-term recurrence, so orthogonality never decays.
+/// When V is full (capacity = keep + 2b, keep = max(2b, 64)) it is restarted with its top `keep`
+/// Ritz vectors (H becomes diag(Θ) and A·V is kept, so a restart costs no operator products).
+///
+/// **Why not LOBPCG**: LOBPCG's 3-block Rayleigh–Ritz loses orthogonality near 1e-8 residuals and
+/// needs careful basis pruning to reach the 1e-10 asked for here; block Lanczos with explicit
+/// reorthogonalisation reaches it routinely, and a warm start enters it the same way (as the
+/// starting block).
+///
+/// **Clusters**: a block method captures an exactly degenerate eigenvalue with at most b copies
+/// per block, and resolves a cluster of nearly equal eigenvalues quickly only when the whole
+/// cluster fits in the basis; eNTK spectra have plateaus of 40–56 such values followed by cliffs.
+/// Hence b = k + max(8, ⌈k/2⌉) (every wanted direction represented from the first product, each
+/// product an n × b GEMM-friendly block) and keep ≥ 64, so a plateau survives restarts even when
+/// k cuts through it. Measured on a J·Jᵀ with a plateau of 40 (cos/sin pairs exactly degenerate)
+/// at n = 600: k = 2 (cutting the plateau) 110 products, k = 20 120, k = 41 186.
+///
+/// **Dense fallback**: when n ≤ 2·capacity (which includes n ≤ 2(k + b) and every k close to n)
+/// the operator is applied to the identity in blocks of b columns, symmetrised as (A + Aᵀ)/2 and
+/// handed to `SymmetricEigen.top` (dsyevr): there the Krylov basis would span a large part of Rⁿ
+/// anyway and n products cost no more than a few cycles. `iterations` is 0 and `products` n.
+///
+/// **Convergence**: every pair i < k must satisfy ‖A·y_i − θ_i·y_i‖ ≤ tolerance · max|θ| (max|θ|
+/// estimates ‖A‖₂ from below; for PSD kernels it is θ_0). With 1e-10 the eigenvalues are accurate
+/// to about r²/gap and the vectors to r/gap.
+///
+/// **Cost per iteration**: b operator products, plus 2·n·m·b (H update) + 4·n·m·b (Ritz vectors) +
+/// 2·n·m·b (orthogonalisation) flops and a dense m × m eigensolve, m ≤ capacity. Memory
+/// 2·n·capacity doubles (V and A·V).
+///
+/// **Safe points**: `shouldStop` is polled before every operator application; when it returns
+/// true the solve throws `.interrupted(routine: "IterativeEigen.top")`.
+public enum IterativeEigen {
+    /// The k largest eigenpairs of the symmetric n×n operator `apply` (V ↦ A·V for n × b blocks).
+    ///
+    /// - Parameters:
+    ///   - start: optional n × s warm-start block (e.g. the previous eigenvectors); it seeds the
+    ///     first block, which is completed with deterministic pseudo-random vectors. The closer it
+    ///     spans the wanted eigenvectors, the fewer products.
+    ///   - tolerance: relative residual bound (see the type's doc), > 0.
+    ///   - maxIterations: block expansions allowed before `.noConvergence`, whose detail carries the
+    ///     largest relative residual reached.
+    /// - Throws: `.invalidRequest` (k ∉ 1…n, bad tolerance), `.shapeMismatch` (start or operator
+    ///   output of the wrong shape), `.nonFiniteInput` (NaN/∞ in start or operator output),
+    ///   `.interrupted`, `.noConvergence`, and whatever `apply` throws.
+    public static func top(count k: Int, dimension n: Int, start: Matrix? = nil,
+                           tolerance: Double = 1e-10, maxIterations: Int = 500,
+                           shouldStop: () -> Bool = { false },
+                           apply: (Matrix) throws -> Matrix) throws -> IterativeEigenResult {
+        let routine = "IterativeEigen.top"
+        guard n >= 1, k >= 1, k <= n else {
+            throw LinearAlgebraError.invalidRequest("\(routine): count \(k) must be between 1 and the dimension \(n)")
+        }
+        guard tolerance > 0, tolerance.isFinite, maxIterations >= 0 else {
+            throw LinearAlgebraError.invalidRequest(
+                "\(routine): tolerance \(tolerance) must be positive and maxIterations \(maxIterations) non-negative")
+        }
+        if let start {
+            guard start.rows == n else {
+                throw LinearAlgebraError.shapeMismatch("\(routine): start is \(start.rows)×\(start.cols), expected \(n) rows")
+            }
+            try start.requireFinite(routine)
+        }
+        var b = min(n, k + max(8, (k + 1) / 2))
+        if let s = start?.cols { b = min(n, max(b, s)) }
+
+        var products = 0
+        func checkedApply(_ block: Matrix) throws -> Matrix {
+            if shouldStop() { throw LinearAlgebraError.interrupted(routine: routine) }
+            let out = try apply(block)
+            guard out.rows == block.rows, out.cols == block.cols else {
+                throw LinearAlgebraError.shapeMismatch(
+                    "\(routine): operator returned \(out.rows)×\(out.cols) for a \(block.rows)×\(block.cols) block")
+            }
+            try out.requireFinite("\(routine) (operator output)")
+            products += block.cols
+            return out
+        }
+        func productCount() -> Int { products }
+
+        if n <= 2 * basisSizes(block: b).capacity {
+            return try dense(count: k, dimension: n, block: b, apply: checkedApply, products: productCount)
+        }
+        return try krylov(count: k, dimension: n, block: b, start: start, tolerance: tolerance,
+                          maxIterations: maxIterations, apply: checkedApply, products: productCount)
+    }
+
+    /// Basis capacity and the number of Ritz vectors a thick restart keeps, for block size b:
+    /// keep = max(2b, 64) so that a plateau of up to 64 nearly equal eigenvalues survives restarts
+    /// even when k and b are small; capacity = keep + 2b (two block expansions per cycle).
+    static func basisSizes(block b: Int) -> (capacity: Int, keep: Int) {
+        let keep = max(2 * b, 64)
+        return (keep + 2 * b, keep)
+    }
+
+    /// The block Lanczos iteration described on the type.
+    private static func krylov(count k: Int, dimension n: Int, block b: Int, start: Matrix?,
+                               tolerance: Double, maxIterations: Int,
+                               apply: (Matrix) throws -> Matrix, products: () -> Int) throws -> IterativeEigenResult {
+        let (capacity, keep) = basisSizes(block: b)
+        var basis = KrylovBasis(n: n, capacity: capacity)
+
+        // Starting block: the warm start's columns as rows, completed with fill vectors.
+        var first = [Double](); first.reserveCapacity(b * n)
+        if let start { first += start.transposed.storage.prefix(min(start.cols, b) * n) }
+        while first.count < b * n { first += basis.fillVector() }
+        basis.appendOrthonormal(first, rows: b)
+        basis.setProducts(try apply(basis.block(0..<b)), for: 0..<b)
+
+        var iterations = 0
+        while true {
+            let m = basis.count
+            let ritz = try SymmetricEigen.all(basis.projectedMatrix)
+            let restarting = m + b > capacity
+            let w = restarting ? keep : b
+            let (y, ay) = basis.ritzRows(ritz.vectors, columns: w)
+            var residual = [Double](repeating: 0, count: b * n)
+            var norms = [Double](repeating: 0, count: b)
+            for i in 0..<b {
+                var sum = 0.0
+                for j in 0..<n {
+                    let r = ay[i * n + j] - ritz.values[i] * y[i * n + j]
+                    residual[i * n + j] = r
+                    sum += r * r
+                }
+                norms[i] = sum.squareRoot()
+            }
+            let scale = ritz.values.map(abs).max() ?? 0
+            let worst = norms.prefix(k).max() ?? 0
+            if worst <= tolerance * scale {
+                var vectors = Matrix(rows: n, cols: k)
+                for i in 0..<k { for j in 0..<n { vectors.storage[j * k + i] = y[i * n + j] } }
+                return IterativeEigenResult(pairs: EigenPairs(values: Array(ritz.values.prefix(k)), vectors: vectors),
+                                            residuals: Array(norms.prefix(k)), iterations: iterations,
+                                            products: products())
+            }
+            guard iterations < maxIterations else {
+                let relative = scale > 0 ? worst / scale : worst
+                throw LinearAlgebraError.noConvergence(
+                    routine: "IterativeEigen.top",
+                    detail: "largest relative residual \(relative) after \(iterations) iterations, tolerance \(tolerance)")
+            }
+            if restarting { basis.restart(y: y, ay: ay, values: Array(ritz.values.prefix(keep))) }
+            let m0 = basis.count
+            basis.appendOrthonormal(residual, rows: b)
+            basis.setProducts(try apply(basis.block(m0..<(m0 + b))), for: m0..<(m0 + b))
+            iterations += 1
+        }
+    }
+
+    /// Dense route for small n: A from n products with identity blocks, then dsyevr.
+    private static func dense(count k: Int, dimension n: Int, block b: Int,
+                              apply: (Matrix) throws -> Matrix, products: () -> Int) throws -> IterativeEigenResult {
+        var a = Matrix(rows: n, cols: n)
+        var j0 = 0
+        while j0 < n {
+            let width = min(b, n - j0)
+            var e = Matrix(rows: n, cols: width)
+            for j in 0..<width { e[j0 + j, j] = 1 }
+            let column = try apply(e)
+            for i in 0..<n { for j in 0..<width { a[i, j0 + j] = column[i, j] } }
+            j0 += width
+        }
+        for i in 0..<n {
+            for j in (i + 1)..<max(i + 1, n) {
+                let mean = 0.5 * (a[i, j] + a[j, i])
+                a[i, j] = mean; a[j, i] = mean
+            }
+        }
+        let pairs = try SymmetricEigen.top(a, count: k)
+        let av = try a.multiplied(by: pairs.vectors)
+        let residuals = (0..<k).map { i in
+            (0..<n).reduce(0.0) { s, r in
+                let d = av[r, i] - pairs.values[i] * pairs.vectors[r, i]
+                return s + d * d
+            }.squareRoot()
+        }
+        return IterativeEigenResult(pairs: pairs, residuals: residuals, iterations: 0, products: products())
+    }
+}
