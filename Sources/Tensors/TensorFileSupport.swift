@@ -1,0 +1,87 @@
+import Foundation
+
+/// An element type as stored in a tensor file: how to turn `size` bytes into a Double.
+struct StoredElementType: Equatable {
+    enum Kind { case float, signed, unsigned, bool }
+    var kind: Kind
+    var size: Int
+    var bigEndian: Bool
+
+    /// Decodes `count` packed elements starting at `bytes[offset]`. The caller has already
+    /// checked that `offset + count·size ≤ bytes.count`.
+    func decode(_ bytes: UnsafeRawBufferPointer, offset: Int, count: Int) -> [Double] {
+        [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            var p = offset
+            for i in 0..<count {
+                out[i] = element(bytes, p)
+                p += size
+            }
+            initialized = count
+        }
+    }
+
+    @inline(__always)
+    private func element(_ b: UnsafeRawBufferPointer, _ p: Int) -> Double {
+        func raw<T: FixedWidthInteger>(_: T.Type) -> T {
+            let v = b.loadUnaligned(fromByteOffset: p, as: T.self)
+            return bigEndian ? T(bigEndian: v) : T(littleEndian: v)
+        }
+        switch (kind, size) {
+        case (.float, 8): return Double(bitPattern: raw(UInt64.self))
+        case (.float, 4): return Double(Float(bitPattern: raw(UInt32.self)))
+        case (.signed, 8): return Double(raw(Int64.self))
+        case (.signed, 4): return Double(raw(Int32.self))
+        case (.signed, 2): return Double(raw(Int16.self))
+        case (.signed, 1): return Double(raw(Int8.self))
+        case (.unsigned, 8): return Double(raw(UInt64.self))
+        case (.unsigned, 4): return Double(raw(UInt32.self))
+        case (.unsigned, 2): return Double(raw(UInt16.self))
+        case (.unsigned, 1): return Double(raw(UInt8.self))
+        case (.bool, 1): return raw(UInt8.self) != 0 ? 1 : 0
+        default: return .nan
+        }
+    }
+}
+
+/// The precision a tensor is written in. Reading always gives Doubles.
+public enum StoredPrecision: Sendable {
+    /// IEEE binary64, exact.
+    case float64
+    /// IEEE binary32, rounded to nearest (about 7 significant digits).
+    case float32
+
+    /// Appends `values` little-endian in this precision.
+    func append(_ values: [Double], to out: inout [UInt8]) {
+        switch self {
+        case .float64:
+            out.reserveCapacity(out.count + 8 * values.count)
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        case .float32:
+            out.reserveCapacity(out.count + 4 * values.count)
+            for v in values { withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        }
+    }
+
+    var byteSize: Int { self == .float64 ? 8 : 4 }
+}
+
+/// File access shared by the readers and writers.
+enum TensorFileIO {
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        do { return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw TensorError.fileAccess(path: path, detail: (error as NSError).localizedDescription)
+        }
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw TensorError.fileAccess(path: path, detail: (error as NSError).localizedDescription)
+        }
+    }
+
+    /// count·size in bytes, or nil when it overflows.
+    static func byteCount(_ count: Int, _ size: Int) -> Int? {
+        let (n, overflow) = count.multipliedReportingOverflow(by: size)
+        return overflow ? nil : n
+    }
+}
