@@ -1,6 +1,12 @@
 import LinearAlgebra
+import Tensors
 
 /// LinearAlgebra workloads: DGEMM, the TMS-shaped SYRK, eigen routes.
+///
+/// Eigen rows: `flops` is the nominal 9n³ of dsyevd with vectors (tridiagonal reduction, divide
+/// and conquer, back-transformation) so that a fraction of the DGEMM ceiling can be shown; it is a
+/// convention, not a count. The top-20 and matrix-free rows leave flops empty: compare their
+/// median time against the dsyevd row of the same n.
 func linearAlgebraWorkloads() -> [Workload] {
     [
         Workload(group: "linalg", "dgemm 2000x2000", flops: 2 * 8e9) {
@@ -12,5 +18,39 @@ func linearAlgebraWorkloads() -> [Workload] {
             let a = Matrix(rows: 25_000, cols: 550, storage: (0..<(25_000 * 550)).map { Double($0 % 13) - 6 })
             return { _ = a.gram(.transpose) }
         },
+    ] + eigenWorkloads(n: 2000, repeats: 5) + eigenWorkloads(n: 4000, repeats: 3)
+}
+
+/// dsyevd (all pairs), dsyevr (top 20) and IterativeEigen (top 20, dense GEMM operator) on the
+/// same PSD matrix with a decaying spectrum.
+private func eigenWorkloads(n: Int, repeats: Int) -> [Workload] {
+    let nominal = 9 * Double(n) * Double(n) * Double(n)
+    var rows = [
+        Workload(group: "linalg", "eigen all n=\(n) (dsyevd, nominal 9n³)", flops: nominal, repeats: repeats) {
+            let k = decayingPSD(n: n)
+            return { _ = try SymmetricEigen.all(k) }
+        },
+        Workload(group: "linalg", "eigen top-20 n=\(n) (dsyevr)", repeats: repeats) {
+            let k = decayingPSD(n: n)
+            return { _ = try SymmetricEigen.top(k, count: 20) }
+        },
     ]
+    if n == 4000 {
+        rows.append(Workload(group: "linalg", "eigen top-20 n=\(n) (IterativeEigen, GEMM op)", repeats: repeats) {
+            let k = decayingPSD(n: n)
+            return { _ = try IterativeEigen.top(count: 20, dimension: n) { try k.multiplied(by: $0) } }
+        })
+    }
+    return rows
+}
+
+/// K = B·Bᵀ + diag(1/(1+i)) with B n×n standard normal, column c scaled by 1/(1+c): PSD, eigenvalues
+/// decaying roughly like n/c², seeded so every run sees the same matrix.
+func decayingPSD(n: Int, seed: UInt64 = 7) -> Matrix {
+    var rng = RandomGenerator(seed: seed)
+    var b = Matrix(rows: n, cols: n)
+    for i in 0..<n { for c in 0..<n { b.storage[i * n + c] = rng.nextNormal() / Double(1 + c) } }
+    var k = b.gram(.none)
+    for i in 0..<n { k.storage[i * n + i] += 1 / Double(1 + i) }
+    return k
 }

@@ -26,36 +26,63 @@ struct KrylovBasis {
     }
 
     /// Orthonormalises each row of `candidates` (rows × n) against the basis and the rows accepted
-    /// before it, and appends it. Classical Gram–Schmidt by GEMV, repeated while a pass removes
-    /// more than half the norm ("twice is enough"); a candidate that loses all but 1e-8 of its
-    /// norm is numerically dependent and is replaced by a deterministic pseudo-random vector, so
-    /// exactly `rows` vectors are always appended (the caller keeps count + rows < n).
+    /// before it, and appends it, so exactly `rows` vectors are appended (the caller keeps
+    /// count + rows < n).
+    ///
+    /// Block classical Gram–Schmidt against the existing basis by GEMM, twice ("twice is enough";
+    /// 8·n·count·rows flops), then each row against the rows of its own block by GEMV. A row that
+    /// keeps less than 1e-8 of its norm is numerically dependent and is replaced by a deterministic
+    /// pseudo-random vector; one that keeps less than 1e-3 is re-orthogonalised against the whole
+    /// basis, since two block passes may not be enough for it.
     mutating func appendOrthonormal(_ candidates: [Double], rows: Int) {
+        let n = self.n, m0 = count
+        var w = candidates
+        let before = (0..<rows).map { r in w.withUnsafeBufferPointer { p in
+            BLAS.dot(count: n, p.baseAddress! + r * n, p.baseAddress! + r * n).squareRoot() } }
+        if m0 > 0 {
+            var c = [Double](repeating: 0, count: rows * m0)
+            for _ in 0..<2 {
+                vectors.withUnsafeBufferPointer { vp in
+                    w.withUnsafeMutableBufferPointer { wp in
+                        c.withUnsafeMutableBufferPointer { cp in
+                            BLAS.gemm(.none, .transpose, m: rows, n: m0, k: n, a: wp.baseAddress!, lda: n,
+                                      b: vp.baseAddress!, ldb: n, c: cp.baseAddress!, ldc: m0)
+                            BLAS.gemm(.none, .none, m: rows, n: n, k: m0, alpha: -1, a: cp.baseAddress!, lda: m0,
+                                      b: vp.baseAddress!, ldb: n, beta: 1, c: wp.baseAddress!, ldc: n)
+                        }
+                    }
+                }
+            }
+        }
         for r in 0..<rows {
-            var accepted = false
-            var candidate = Array(candidates[(r * n)..<((r + 1) * n)])
-            while !accepted {
-                accepted = orthonormalizeIntoSlot(candidate)
-                if !accepted { candidate = fillVector() }
+            var candidate = Array(w[(r * n)..<((r + 1) * n)])
+            var original = before[r]
+            let kept = BLAS.dot(count: n, candidate, candidate).squareRoot()
+            var from = kept < 1e-3 * original ? 0 : m0
+            while !orthonormalizeIntoSlot(candidate, original: original, from: from) {
+                candidate = fillVector()
+                original = BLAS.dot(count: n, candidate, candidate).squareRoot()
+                from = 0
             }
             count += 1
         }
     }
 
-    /// Writes `x` orthogonalised and normalised into row `count`; false when it was dependent.
-    private mutating func orthonormalizeIntoSlot(_ x: [Double]) -> Bool {
-        let n = self.n, m = count
+    /// Writes `x` orthogonalised against rows `from..<count` and normalised into row `count`;
+    /// false when less than 1e-8 of `original` (its norm before any projection) is left.
+    private mutating func orthonormalizeIntoSlot(_ x: [Double], original: Double, from: Int) -> Bool {
+        let n = self.n, m = count - from
         var coefficients = [Double](repeating: 0, count: max(1, m))
         return vectors.withUnsafeMutableBufferPointer { vp in
-            let slot = vp.baseAddress! + m * n
+            let slot = vp.baseAddress! + count * n
+            let rows = vp.baseAddress! + from * n
             for i in 0..<n { slot[i] = x[i] }
-            let original = BLAS.dot(count: n, slot, slot).squareRoot()
             guard original > 0, original.isFinite else { return false }
-            var norm = original
+            var norm = BLAS.dot(count: n, slot, slot).squareRoot()
             for _ in 0..<3 where m > 0 {
                 coefficients.withUnsafeMutableBufferPointer { cp in
-                    BLAS.gemv(.none, m: m, n: n, a: vp.baseAddress!, lda: n, x: slot, y: cp.baseAddress!)
-                    BLAS.gemv(.transpose, m: m, n: n, alpha: -1, a: vp.baseAddress!, lda: n,
+                    BLAS.gemv(.none, m: m, n: n, a: rows, lda: n, x: slot, y: cp.baseAddress!)
+                    BLAS.gemv(.transpose, m: m, n: n, alpha: -1, a: rows, lda: n,
                               x: cp.baseAddress!, beta: 1, y: slot)
                 }
                 let next = BLAS.dot(count: n, slot, slot).squareRoot()
@@ -123,7 +150,7 @@ struct KrylovBasis {
                     projection[col * ld + i] = c[i * b + j]
                 } else {
                     // Symmetrise the new diagonal block: (Vᵢᵀ A vⱼ + Vⱼᵀ A vᵢ) / 2.
-                    let value = 0.5 * (c[i * b + j] + c[(m0 + (col - m0)) * b + (i - m0)])
+                    let value = 0.5 * (c[i * b + j] + c[col * b + (i - m0)])
                     projection[i * ld + col] = value
                 }
             }
