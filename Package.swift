@@ -21,15 +21,15 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // Domain modules.
-        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CLAPACKE"]),
-        .target(name: "Tensors", dependencies: ["LinearAlgebra"]),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CLAPACKE"], exclude: ["README.md"]),
+        .target(name: "Tensors", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Networks", dependencies: ["Tensors", "LinearAlgebra"]),
-        .target(name: "Kernels", dependencies: ["Networks", "Tensors", "LinearAlgebra"]),
+        .target(name: "Kernels", dependencies: ["Networks", "Tensors", "LinearAlgebra"], exclude: ["README.md"]),
 
         // The language, its bindings, the console and the executable.
-        .target(name: "Language"),
-        .target(name: "Library", dependencies: ["Language", "Tensors", "Networks", "LinearAlgebra"]),
-        .target(name: "Console", dependencies: ["Language", "Library", "CEditLine"]),
+        .target(name: "Language", exclude: ["README.md"]),
+        .target(name: "Library", dependencies: ["Language", "Tensors", "Networks", "Kernels", "LinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "Console", dependencies: ["Language", "Library", "CEditLine"], exclude: ["README.md"]),
         .executableTarget(name: "entk", dependencies: [
             "Console",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -37,6 +37,7 @@ public final class Session {
         { $0.installTensorBuiltins() },
         { $0.installNetworkBuiltins() },
         { $0.installTrackerBuiltins() },
+        { $0.installKernelBuiltins() },
     ] }
 
     /// Sets the number of BLAS threads; returns the count now in force.

@@ -163,21 +163,19 @@ check "an input with a UTF-8 comment runs" wait_lines "3" 5
 type_line '.h'
 check "an ambiguous meta-command lists the candidates" wait_match -F '.help, .history'
 
-# Ctrl-C during running work needs something slow: the demo engine's work(n) (n steps of
-# 20 ms that poll the interrupt flag). Skipped when the engine has no such function.
-type_line '.help work'
-ready || true
-if screen | grep -qF 'work(n)'; then
-    type_line 'work(500)'
-    sleep 1
-    check "running work shows a progress line" wait_match -E '^work  [0-9]+/500  [0-9]+%'
-    tmx send-keys -t "$target" C-c
-    check "Ctrl-C stops running work with an error" wait_match -F 'interrupted after'
-    type_line 'x'
-    check "after stopping work the bindings remain" wait_lines "3" 6
-else
-    echo "skip - Ctrl-C during work (the engine has no work(n))"
-fi
+# Ctrl-C during running work: a training run far too long to finish shows a progress line,
+# and Ctrl-C stops it at a step boundary with the model and every binding intact.
+type_line 'm = tms(features: 50, hidden: 10, seed: 0); d = m.samples(500, seed: 1);'
+wait_prompts 14 || true
+type_line 'train(m, d, steps: 100000000)'
+sleep 1.5
+check "running work shows a progress line" wait_match -E '^train  [0-9]+/100000000'
+tmx send-keys -t "$target" C-c
+check "Ctrl-C stops training with an error naming the step" wait_match -F 'interrupted: training stopped at step'
+type_line 'x'
+check "after stopping work the bindings remain" wait_lines "3" 6
+type_line 'm.step > 0'
+check "the model kept its completed steps" wait_match -xF 'true'
 
 type_line 'survivor = 42'
 sleep 0.5

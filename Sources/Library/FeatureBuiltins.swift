@@ -1,0 +1,117 @@
+import Foundation
+import Kernels
+import Language
+import LinearAlgebra
+import Tensors
+
+/// The feature tools of the paper: TMS heatmaps, Fourier families, subspace overlaps, the
+/// graph-smoothness rotation and phase-insensitive correlations.
+extension Session {
+    /// An N×d tensor argument as a matrix (vectors become one column).
+    private func block(_ a: Arguments, _ name: String) throws -> Matrix {
+        if case .host(let s as SpectrumObject) = a[name] { return s.spectrum.vectors.leadingColumns(s.shown) }
+        let t = try a.tensor(name)
+        if t.rank == 1 { return Matrix(rows: t.count, cols: 1, storage: t.storage) }
+        guard let m = t.matrix else { throw LanguageError("\(name) must be a matrix (N×d), got shape \(Tensor.describe(shape: t.shape))", argument: name) }
+        return m
+    }
+
+    /// p from an explicit `p:` or from N = p² rows.
+    private func modulus(_ a: Arguments, rows: Int) throws -> Int {
+        if let p = try a.optionalInteger("p") { return p }
+        let p = Int(Double(rows).squareRoot().rounded())
+        guard p * p == rows else { throw LanguageError("cannot infer p: \(rows) rows is not a square; pass p:", argument: "p") }
+        return p
+    }
+
+    private func family(_ a: Arguments, _ name: String, p: Int) throws -> Matrix {
+        if case .string(let familyName) = a[name] {
+            guard let f = FourierFamily(rawValue: familyName) else {
+                throw LanguageError("unknown family \"\(familyName)\"; expected \(FourierFamily.allCases.map(\.rawValue).joined(separator: ", "))", argument: name)
+            }
+            return try f.matrix(p: p)
+        }
+        return try block(a, name)
+    }
+
+    private static var pParameter: BuiltinParameter {
+        BuiltinParameter("p", .optional(.integer), default: .nothing, requiresLabel: true, summary: "the modulus (inferred from N = p²)")
+    }
+
+    var featureBuiltins: [Builtin] {
+        let familyNames = FourierFamily.allCases.map(\.rawValue).joined(separator: ", ")
+        return [
+            Builtin("features", [BuiltinParameter("s", .host("spectrum"), summary: "a flat-view spectrum"),
+                                 BuiltinParameter("x", summary: "the kernel's inputs: a dataset or an N×C tensor"),
+                                 BuiltinParameter("k", .optional(.integer), default: .nothing, requiresLabel: true, summary: "eigenvectors (default: all in s)"),
+                                 BuiltinParameter("normalise", .bool, default: .bool(true), requiresLabel: true, summary: "divide each column by its norm over features")],
+                    returns: "tensor", summary: "TMS heatmap |⟨ẑᵃ, eᵢ⟩|: feature a (rows) against eigenvector i (columns)",
+                    detail: "zᵃ ∈ R^{N·C} holds the inputs x[:, a] in output block a and zeros elsewhere. The best-matching feature of eigenvector i is h.argmax(axis: 0)[i]. Importance rescaling β is taken when the kernel is made: ntk(m, data, beta: 0.3).") { a in
+                let s = try a.host("s", as: SpectrumObject.self)
+                let x: Matrix
+                if case .host(let d as DatasetObject) = a["x"] { x = d.dataset.inputs } else {
+                    guard let m = try a.tensor("x").matrix else { throw LanguageError("x must be N×C", argument: "x") }
+                    x = m
+                }
+                let k = try a.optionalInteger("k") ?? s.shown
+                return .host(TensorObject(Tensor(try FeatureIndicators.heatmap(s.spectrum, inputs: x, count: k, columnNormalised: try a.bool("normalise")))))
+            },
+            Builtin("fourier", [BuiltinParameter("p", .integer), BuiltinParameter("family", .string, summary: familyNames)],
+                    returns: "tensor", summary: "a Fourier family on all p² pairs: columns cos(2πk·v/p), sin(2πk·v/p), k = 1…⌊p/2⌋",
+                    detail: "Pairs in the order i = a·p + b. Families: a, b, sum (a+b), diff (a−b), 2a, 2b, axis_sum (F_a + F_b), axis_diff (F_a − F_b).") { [unowned self] a in
+                .host(TensorObject(Tensor(try self.family(a, "family", p: try a.integer("p")))))
+            },
+            Builtin("overlap", [BuiltinParameter("block", summary: "eigenvectors as columns (N×d), e.g. s.vectors[:, 57:113]"),
+                                BuiltinParameter("family", summary: "a family name (\(familyNames)) or an N×m tensor"), Session.pParameter],
+                    returns: "number", summary: "subspace overlap Σ s², s the singular values of QᵀF (F centred, both orthonormalised)",
+                    detail: "Lies in [0, min(d, rank F)]; for p = 29 a family spans 28 dimensions, so 28 is a perfect overlap.") { [unowned self] a in
+                let b = try self.block(a, "block")
+                return .number(try subspaceOverlap(b, family: try self.family(a, "family", p: try self.modulus(a, rows: b.rows))))
+            },
+            Builtin("rotate", [BuiltinParameter("block", summary: "a degenerate eigenvector block (N×k)"),
+                               BuiltinParameter("stage", .string, default: .string("cliff1"), requiresLabel: true, summary: "cliff1 (a, then b) or cliff2 (sum, then diff)"),
+                               Session.pParameter],
+                    returns: "tensor", summary: "the two-stage graph-smoothness rotation of a block into single-frequency atoms") { [unowned self] a in
+                let b = try self.block(a, "block")
+                let stage: SmoothnessStage
+                switch try a.string("stage") {
+                case "cliff1": stage = .cliff1
+                case "cliff2": stage = .cliff2
+                case let other: throw LanguageError("stage must be \"cliff1\" or \"cliff2\", got \"\(other)\"", argument: "stage")
+                }
+                return .host(TensorObject(Tensor(try smoothnessRotation(b, stage: stage, p: try self.modulus(a, rows: b.rows)))))
+            },
+            Builtin("correlation", [BuiltinParameter("atoms", summary: "vectors as columns (N×d)"),
+                                    BuiltinParameter("family", .string, summary: familyNames), Session.pParameter],
+                    returns: "tensor", summary: "phase-insensitive correlation √(⟨ĉos_k, â⟩² + ⟨ŝin_k, â⟩²): frequency k (rows) against atom (columns)") { [unowned self] a in
+                let atoms = try self.block(a, "atoms")
+                let name = try a.string("family")
+                guard let f = FourierFamily(rawValue: name) else {
+                    throw LanguageError("unknown family \"\(name)\"; expected \(familyNames)", argument: "family")
+                }
+                return .host(TensorObject(Tensor(try phaseInsensitiveCorrelation(atoms, family: f, p: try self.modulus(a, rows: atoms.rows)))))
+            },
+            Builtin("laplacian", [BuiltinParameter("p", .integer),
+                                  BuiltinParameter("along", .string, default: .string("a"), requiresLabel: true, summary: "a, b, sum or diff")],
+                    returns: "tensor", summary: "the cycle Laplacian 2I − S(+d) − S(−d) on Z_p², dense p²×p²") { [unowned self] a in
+                let name = try a.string("along")
+                guard let l = CycleLaplacian(rawValue: name) else {
+                    throw LanguageError("along must be a, b, sum or diff, got \"\(name)\"", argument: "along")
+                }
+                let p = try a.integer("p")
+                try self.checkMemory(p * p * p * p * 8, for: "laplacian(\(p))")
+                return .host(TensorObject(Tensor(try l.dense(p: p))))
+            },
+        ]
+    }
+}
+
+extension Matrix {
+    /// The first `k` columns.
+    func leadingColumns(_ k: Int) -> Matrix {
+        if k == cols { return self }
+        var out = Matrix(rows: rows, cols: k)
+        for i in 0..<rows { for j in 0..<k { out[i, j] = self[i, j] } }
+        return out
+    }
+}

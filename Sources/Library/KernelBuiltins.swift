@@ -1,0 +1,114 @@
+import Foundation
+import Kernels
+import Language
+import LinearAlgebra
+import Networks
+import Tensors
+
+/// The eNTK functions and the kernel, spectrum and regression tables.
+extension Session {
+    func installKernelBuiltins() {
+        let registry = interpreter.registry
+        registry.register([ntkBuiltin, regressBuiltin] + featureBuiltins)
+        for type in [kernelType, spectrumType, regressionType,
+                     HostType("cliffs", summary: "the largest consecutive eigenvalue ratios; index or list them for positions"),
+                     HostType("metrics", summary: "how well the linearised model matches the trained one")] {
+            registry.register(type: type)
+        }
+    }
+
+    /// Inputs from a tensor (N×d) or a dataset (its training inputs).
+    private func inputs(_ a: Arguments, _ name: String) throws -> Matrix {
+        if case .host(let d as DatasetObject) = a[name] { return d.dataset.inputs }
+        let t = try a.tensor(name)
+        guard let m = t.matrix else {
+            throw LanguageError("\(name) must be a dataset or an N×d tensor, got shape \(Tensor.describe(shape: t.shape))", argument: name)
+        }
+        return m
+    }
+
+    private var ntkBuiltin: Builtin {
+        Builtin("ntk", [BuiltinParameter("model", .host("model")),
+                        BuiltinParameter("x", summary: "inputs: a dataset (its training inputs) or an N×d tensor"),
+                        BuiltinParameter("x2", default: .nothing, requiresLabel: true, summary: "second inputs for a cross kernel (returns a tensor)"),
+                        BuiltinParameter("view", .string, default: .string("flat"), requiresLabel: true, summary: "flat, trace, mean or pair"),
+                        BuiltinParameter("classes", .optional(.list), default: .nothing, requiresLabel: true, summary: "[c1, c2] for the pair view"),
+                        BuiltinParameter("layers", .optional(.list), default: .nothing, requiresLabel: true, summary: "parameter groups to restrict to, e.g. [\"W1\"]"),
+                        BuiltinParameter("beta", .number, default: .number(0), requiresLabel: true, summary: "importance rescaling D^{β/2} K D^{β/2}"),
+                        BuiltinParameter("importance", .optional(.host("tensor")), default: .nothing, requiresLabel: true,
+                                         summary: "per-output importances for beta (tms models supply their own)"),
+                        BuiltinParameter("route", .string, default: .string("auto"), requiresLabel: true, summary: "auto, jacobian, gram or structured")],
+                returns: "kernel", summary: "the empirical NTK K = J Jᵀ of a model on inputs, at its current parameters",
+                detail: """
+                    Views: flat (channel-major, index c·N + n, size N·C), trace (mean over outputs, N×N), mean (kernel of the \
+                    mean output), pair (K[:, :, c1, c2]). Routes are exact; auto picks the cheapest that fits the memory budget \
+                    and `K.reason` says why. Eigenpairs: K.eig(k).
+                    """) { [unowned self] a in
+            try self.ntk(a)
+        }
+    }
+
+    private func ntk(_ a: Arguments) throws -> Value {
+        let model = try a.host("model", as: ModelObject.self)
+        let x = try inputs(a, "x")
+        let viewName = try a.string("view")
+        var view: KernelView
+        if viewName == "pair" {
+            let classes = a.has("classes") ? try a.list("classes").compactMap(\.integer) : []
+            guard classes.count == 2 else { throw LanguageError("the pair view needs classes: [c1, c2]", argument: "classes") }
+            view = .pair(classes[0], classes[1])
+        } else {
+            guard let v = KernelView(name: viewName) else {
+                throw LanguageError("unknown view \"\(viewName)\"; expected flat, trace, mean or pair", argument: "view")
+            }
+            view = v
+        }
+        let routeName = try a.string("route")
+        guard let route = KernelRoute(rawValue: routeName) else {
+            throw LanguageError("unknown route \"\(routeName)\"; expected auto, jacobian, gram or structured", argument: "route")
+        }
+        let layers: [String]? = a.has("layers") ? try a.list("layers").map { v in
+            guard case .string(let s) = v else { throw LanguageError("layers are group names (strings)", argument: "layers") }
+            return s
+        } : nil
+        let beta = try a.number("beta")
+        var importance: [Double]?
+        if a.has("importance") { importance = try a.tensor("importance").storage }
+        else if beta != 0 {
+            guard let tms = model.model as? TMSModel else {
+                throw LanguageError("beta needs importances: pass importance: for a \(model.model.kind) model", argument: "importance")
+            }
+            importance = tms.importance
+        }
+        let options = KernelOptions(view: view, groups: layers, importance: importance, beta: beta, route: route, memoryBudget: memoryBudget)
+        if a.has("x2") {
+            return .host(TensorObject(Tensor(try EmpiricalNTK.cross(model: model.model, x, try inputs(a, "x2"), options: options))))
+        }
+        return .host(KernelObject(try EmpiricalNTK(model: model.model, inputs: x, options: options), model: model, inputs: x, options: options))
+    }
+
+    private var regressBuiltin: Builtin {
+        Builtin("regress", [BuiltinParameter("model", .host("model")),
+                            BuiltinParameter("x", summary: "training inputs: a dataset or an N×d tensor"),
+                            BuiltinParameter("y", default: .nothing, summary: "targets (a dataset supplies its own)"),
+                            BuiltinParameter("ridge", .number, default: .number(1e-4), requiresLabel: true, summary: "absolute ridge r"),
+                            BuiltinParameter("layers", .optional(.list), default: .nothing, requiresLabel: true, summary: "parameter groups")],
+                returns: "regression", summary: "kernel regression with the eNTK: the model linearised around its parameters",
+                detail: "α = (K + rI)⁻¹ (y − f(X)), prediction f(x) + K(x, X) α (around the model) or K(x, X)(K + rI)⁻¹ y (pure). Echo shows R², loss ratio and accuracy gap on the training data.") { [unowned self] a in
+            let model = try a.host("model", as: ModelObject.self).model
+            let x = try self.inputs(a, "x")
+            let y: Matrix
+            if a.has("y") {
+                guard let m = try a.tensor("y").matrix else { throw LanguageError("y must be N×C", argument: "y") }
+                y = m
+            } else if case .host(let d as DatasetObject) = a["x"] {
+                y = d.dataset.targets
+            } else {
+                throw LanguageError("regress needs targets y when x is a tensor", argument: "y")
+            }
+            let layers: [String]? = a.has("layers") ? try a.list("layers").compactMap { if case .string(let s) = $0 { return s } else { return nil } } : nil
+            let regression = try KernelRegression(model: model, inputs: x, targets: y, ridge: try a.number("ridge"), groups: layers, memoryBudget: self.memoryBudget)
+            return .host(RegressionObject(regression, trainMetrics: try regression.evaluate(inputs: x, targets: y)))
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Kernels
+import Language
+import LinearAlgebra
+import Tensors
+
+/// The tables of the kernel, spectrum and regression types.
+extension Session {
+    var kernelType: HostType {
+        func kernel(_ v: Value) throws -> KernelObject {
+            guard case .host(let k as KernelObject) = v else { throw LanguageError("expected a kernel") }
+            return k
+        }
+        return HostType(
+            "kernel", summary: "an empirical NTK at one model step: entries, blocks, products and eigenpairs",
+            detail: "K[i, j] is an entry and K[a:b, c:d] a block (computed on demand for the gram route); K @ v applies K without forming it.",
+            properties: [
+                HostProperty("view", type: "string", summary: "flat, trace, mean or pair(c1, c2)") { .string("\(try kernel($0).kernel.view)") },
+                HostProperty("size", type: "number", summary: "side of the kernel matrix") { .number(Double(try kernel($0).kernel.dimension)) },
+                HostProperty("route", type: "string", summary: "how it was computed: jacobian, gram or structured") { .string(try kernel($0).kernel.route.rawValue) },
+                HostProperty("reason", type: "string", summary: "why auto chose that route") { .string(try kernel($0).kernel.routeReason) },
+                HostProperty("rank_bound", type: "number", summary: "an upper bound on the rank (P for the gram route)") { .number(Double(try kernel($0).kernel.rankBound)) },
+                HostProperty("step", type: "number", summary: "the model step the kernel was computed at") { .number(Double(try kernel($0).step)) },
+                HostProperty("memory", type: "number", summary: "bytes held") { .number(Double(try kernel($0).kernel.heldBytes)) },
+                HostProperty("by_layer", type: "list", summary: "one kernel per parameter group; they sum to this one") { [unowned self] v in
+                    let k = try kernel(v)
+                    guard k.model.model.step == k.step else {
+                        throw LanguageError("the model has trained since this kernel was computed (step \(k.step) → \(k.model.model.step)); compute a new kernel first")
+                    }
+                    let layers = try EmpiricalNTK.byLayer(model: k.model.model, inputs: k.inputs, options: k.options)
+                    _ = self
+                    return .list(layers.map { .host(KernelObject($0.kernel, model: k.model, inputs: k.inputs, options: k.options)) })
+                },
+            ],
+            methods: [
+                Builtin("eig", [BuiltinParameter("k", .integer, summary: "how many of the largest eigenpairs"),
+                                BuiltinParameter("method", .string, default: .string("auto"), requiresLabel: true, summary: "auto, gram, direct or iterative"),
+                                BuiltinParameter("ridge", .number, default: .number(0), requiresLabel: true, summary: "relative ridge (the paper uses 1e-8)"),
+                                BuiltinParameter("start", .optional(.host("spectrum")), default: .nothing, requiresLabel: true,
+                                                 summary: "warm start from an earlier spectrum (tracking through training)")],
+                        returns: "spectrum", summary: "the top k eigenpairs, descending; asking for more extends without starting over") { [unowned self] a in
+                    try self.eig(a)
+                },
+                Builtin("matrix", returns: "tensor", summary: "the whole kernel as a tensor (refused over the memory budget)") { [unowned self] a in
+                    let k = try a.receiver(as: KernelObject.self).kernel
+                    try self.checkMemory(MemoryBudget.matrixBytes(k.dimension, k.dimension), for: "a \(k.dimension)×\(k.dimension) kernel matrix")
+                    return .host(TensorObject(Tensor(try k.matrix())))
+                },
+                Builtin("diagonal", returns: "tensor", summary: "the diagonal K[i, i]") { a in
+                    .host(TensorObject(Tensor(try a.receiver(as: KernelObject.self).kernel.diagonal)))
+                },
+            ])
+    }
+
+    private func eig(_ a: Arguments) throws -> Value {
+        let k = try a.receiver(as: KernelObject.self)
+        let count = try a.integer("k")
+        guard let method = SpectrumMethod(rawValue: try a.string("method")) else {
+            throw LanguageError("method must be auto, gram, direct or iterative", argument: "method")
+        }
+        let ridge = try a.number("ridge")
+        let start = a.has("start") ? try a.host("start", as: SpectrumObject.self).spectrum.vectors : nil
+        // Reuse (and extend) the cached spectrum unless the request differs in kind.
+        if let s = k.spectrum, start == nil, k.spectrumRidge == ridge, method == .auto || method == s.method {
+            s.shouldStop = { [unowned self] in self.shouldStop }
+            try s.extend(to: count)
+            return .host(SpectrumObject(s, kernel: k, count: count))
+        }
+        let s = try Spectrum(kernel: k.kernel, count: count, method: method, ridge: ridge, start: start,
+                             shouldStop: { [unowned self] in self.shouldStop })
+        k.spectrum = s
+        k.spectrumRidge = ridge
+        return .host(SpectrumObject(s, kernel: k, count: count))
+    }
+
+    var spectrumType: HostType {
+        func spectrum(_ v: Value) throws -> SpectrumObject {
+            guard case .host(let s as SpectrumObject) = v else { throw LanguageError("expected a spectrum") }
+            return s
+        }
+        return HostType(
+            "spectrum", summary: "the top eigenpairs of a kernel: values, vectors, cliffs",
+            properties: [
+                HostProperty("values", type: "tensor", summary: "eigenvalues, descending") { .host(TensorObject(Tensor(try spectrum($0).values))) },
+                HostProperty("vectors", type: "tensor", summary: "unit eigenvectors as columns (size × k)") { v in
+                    let s = try spectrum(v)
+                    return .host(TensorObject(Tensor(s.spectrum.vectors.leadingColumns(s.shown))))
+                },
+                HostProperty("rank", type: "number", summary: "numerical rank among the values held (λ > 1e-10·λ₀)") { .number(Double(try spectrum($0).spectrum.numericalRank())) },
+                HostProperty("method", type: "string", summary: "gram, direct or iterative") { .string(try spectrum($0).spectrum.method.rawValue) },
+            ],
+            methods: [
+                Builtin("vector", [BuiltinParameter("i", .integer)], returns: "tensor",
+                        summary: "eigenvector i; for a flat kernel reshaped N×C (sample, output)") { a in
+                    let s = try a.receiver(as: SpectrumObject.self)
+                    let i = try IndexComponent.resolve(try a.integer("i"), count: s.shown)
+                    if s.kernel.kernel.view == .flat { return .host(TensorObject(Tensor(try s.spectrum.grid(i)))) }
+                    return .host(TensorObject(Tensor(try s.spectrum.vector(i))))
+                },
+                Builtin("cliffs", [BuiltinParameter("limit", .integer, default: .number(3), requiresLabel: true, summary: "how many"),
+                                   BuiltinParameter("floor", .number, default: .number(1e-8), requiresLabel: true,
+                                                    summary: "ignore values below floor·λ₀ (the numerical-zero tail)")],
+                        returns: "cliffs", summary: "the largest ratios λᵢ/λᵢ₊₁ and where they fall (after how many eigenvalues)") { a in
+                    let s = try a.receiver(as: SpectrumObject.self)
+                    return .host(CliffsObject(cliffs(of: s.values, limit: try a.integer("limit"), floor: try a.number("floor"))))
+                },
+                Builtin("residuals", returns: "tensor", summary: "‖K v − λ v‖ for each eigenpair (a check of accuracy)") { a in
+                    let s = try a.receiver(as: SpectrumObject.self)
+                    return .host(TensorObject(Tensor(Array(try s.spectrum.residualNorms().prefix(s.shown)))))
+                },
+            ])
+    }
+
+    var regressionType: HostType {
+        func regression(_ v: Value) throws -> RegressionObject {
+            guard case .host(let r as RegressionObject) = v else { throw LanguageError("expected a regression") }
+            return r
+        }
+        func matrix(_ a: Arguments, _ name: String) throws -> Matrix {
+            if case .host(let d as DatasetObject) = a[name] { return name == "x" ? d.dataset.inputs : d.dataset.targets }
+            guard let m = try a.tensor(name).matrix else { throw LanguageError("\(name) must be a matrix", argument: name) }
+            return m
+        }
+        let around = BuiltinParameter("around", .bool, default: .bool(true), requiresLabel: true,
+                                      summary: "linearise around the model (f(x) + K(x, X)α) rather than the pure kernel predictor")
+        return HostType(
+            "regression", summary: "the eNTK kernel-regression (linearised) predictor",
+            properties: [
+                HostProperty("r2", type: "number", summary: "R² of the linear predictor against the model on the training data") { .number(try regression($0).trainMetrics.r2) },
+                HostProperty("loss_ratio", type: "number", summary: "loss of the linear predictor / loss of the model") { .number(try regression($0).trainMetrics.lossRatio) },
+                HostProperty("accuracy_gap", type: "number", summary: "accuracy of the model − accuracy of the linear predictor") { .number(try regression($0).trainMetrics.accuracyGap) },
+            ],
+            methods: [
+                Builtin("predict", [BuiltinParameter("x"), around], returns: "tensor", summary: "the linearised prediction at new inputs") { a in
+                    .host(TensorObject(Tensor(try a.receiver(as: RegressionObject.self).regression.predict(try matrix(a, "x"), aroundModel: try a.bool("around")))))
+                },
+                Builtin("evaluate", [BuiltinParameter("x", summary: "inputs, or a dataset"), BuiltinParameter("y", default: .nothing), around],
+                        returns: "metrics", summary: "R², loss ratio and accuracy gap on other data") { a in
+                    let y = a.has("y") ? try matrix(a, "y") : try matrix(a, "y_from_x")
+                    return .host(MetricsObject(try a.receiver(as: RegressionObject.self).regression.evaluate(
+                        inputs: try matrix(a, "x"), targets: y, aroundModel: try a.bool("around"))))
+                },
+            ])
+    }
+}
