@@ -81,6 +81,9 @@ public protocol DifferentiableModel: AnyObject {
     /// Forward pass on `rows` row-major inputs into `outputs` (rows × C), keeping the
     /// activations that `backward` needs. Allocation-free once the workspace has grown.
     func forward(_ x: UnsafePointer<Double>, rows: Int, into outputs: UnsafeMutablePointer<Double>)
+    /// Calls `body` with the flat parameters in place (no copy, no allocation): the trainer's
+    /// optimiser update goes through this.
+    func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R
     /// Gradient Σ_{n,c} g[n,c] · ∂f_c(x_n)/∂θ into `gradient` (P), for the inputs of the last
     /// `forward(_:rows:into:)` call, with g = `outputGradient` (rows × C).
     func backward(_ x: UnsafePointer<Double>, rows: Int, outputGradient: UnsafePointer<Double>,

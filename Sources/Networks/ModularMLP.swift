@@ -16,9 +16,16 @@ public final class ModularMLP: DifferentiableModel {
     public let width: Int
     public let activation: Activation
     public let parameterGroups: [ParameterGroup]
+    /// The flat parameter vector. Assigning a vector of the wrong length is a programming
+    /// error; use `setParameters(_:)` or `load(_:)` for checked input.
     public var parameters: [Double] {
-        didSet { precondition(parameters.count == parameterCount, "modmlp: \(parameters.count) parameters, expected \(parameterCount)") }
+        get { flat }
+        set {
+            precondition(newValue.count == parameterCount, "modmlp: \(newValue.count) parameters, expected \(parameterCount)")
+            flat = newValue
+        }
     }
+    private var flat: [Double]
     public var step = 0
     public var history: [TrainingRecord] = []
     private let workspace = Workspace()
@@ -34,7 +41,7 @@ public final class ModularMLP: DifferentiableModel {
         var params = [Double](repeating: 0, count: width * 2 * p + p * width)
         var g = RandomGenerator(seed: seed)
         Initialization.standardNormal(count: params.count, into: &params, offset: 0, &g)
-        parameters = params
+        flat = params
     }
 
     public var inputSize: Int { 2 * modulus }
@@ -70,7 +77,7 @@ public final class ModularMLP: DifferentiableModel {
         let h = width, p = modulus
         let z = workspace.buffer(0, count: rows * h)
         let a = workspace.buffer(1, count: rows * h)
-        parameters.withUnsafeBufferPointer { pp in
+        flat.withUnsafeBufferPointer { pp in
             let w1 = pp.baseAddress!, w2 = w1 + h * 2 * p
             lastSparseInputs = SparseRows.compress(x, rows: rows, cols: 2 * p, workspace: workspace, slot: 5)
             if let sparse = lastSparseInputs {
@@ -101,7 +108,7 @@ public final class ModularMLP: DifferentiableModel {
         let z = workspace.buffer(0, count: rows * h)
         let a = workspace.buffer(1, count: rows * h)
         let delta = workspace.buffer(2, count: rows * h)
-        parameters.withUnsafeBufferPointer { pp in
+        flat.withUnsafeBufferPointer { pp in
             let w2 = pp.baseAddress! + h * 2 * p
             let gw1 = gradient, gw2 = gradient + h * 2 * p
             BLAS.gemm(.transpose, .none, m: p, n: h, k: rows, alpha: outputScale, a: outputGradient, lda: p,
@@ -150,5 +157,11 @@ public final class ModularMLP: DifferentiableModel {
             DenseLayerTrace(weightGroup: "W1", biasGroup: nil, weightIsTransposed: false, inputs: x, sensitivities: g1),
             DenseLayerTrace(weightGroup: "W2", biasGroup: nil, weightIsTransposed: false, inputs: a, sensitivities: g2),
         ]
+    }
+}
+
+extension ModularMLP {
+    public func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
+        try flat.withUnsafeMutableBufferPointer { try body($0) }
     }
 }
