@@ -208,3 +208,22 @@ extension DifferentiableModel {
         return (value, gradient)
     }
 }
+
+extension DifferentiableModel {
+    /// The Jacobian in blocks of at most `examples` inputs: `body(range, block)` receives the
+    /// examples `range` of `x` and their (range.count·C) × P_sel rows (row (n − range.lowerBound)·C + c),
+    /// so a caller can contract J block by block without holding all N·C rows.
+    /// Cost: that of `jacobian` on each block; memory: one block.
+    public func jacobianBlocks(_ x: Matrix, groups: [String]?, examples: Int,
+                               _ body: (Range<Int>, Matrix) throws -> Void) throws {
+        guard examples > 0 else { throw NetworkError.invalidArgument("jacobian blocks: examples (\(examples)) must be positive") }
+        try checkInputs(x)
+        var start = 0
+        while start < x.rows {
+            let end = min(start + examples, x.rows)
+            let slice = Matrix(rows: end - start, cols: x.cols, storage: Array(x.storage[(start * x.cols)..<(end * x.cols)]))
+            try body(start..<end, try jacobian(slice, groups: groups))
+            start = end
+        }
+    }
+}

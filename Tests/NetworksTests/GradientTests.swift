@@ -174,3 +174,20 @@ enum ModularArithmeticRows {
         Matrix(rows: rows.count, cols: m.cols, storage: rows.flatMap { m.row($0) })
     }
 }
+
+@Suite("Jacobian blocks")
+struct JacobianBlockTests {
+    @Test("blocks of examples stack into the full Jacobian")
+    func blocksStack() throws {
+        let model = try Fixture.model("tms")
+        let x = Fixture.inputs(for: model, rows: 7)
+        let full = try model.jacobian(x, groups: ["b"])
+        var stacked: [Double] = []
+        var ranges: [Range<Int>] = []
+        try model.jacobianBlocks(x, groups: ["b"], examples: 3) { range, block in
+            ranges.append(range); stacked += block.storage
+        }
+        #expect(ranges == [0..<3, 3..<6, 6..<7])
+        #expect(stacked == full.storage)
+    }
+}
