@@ -94,6 +94,7 @@ public final class TMSModel: DifferentiableModel {
     public func backward(_ x: UnsafePointer<Double>, rows: Int, outputGradient: UnsafePointer<Double>,
                          into gradient: UnsafeMutablePointer<Double>) {
         let n = features, m = hidden
+        guard rows > 0 else { gradient.initialize(repeating: 0, count: parameterCount); return }
         let h = workspace.buffer(0, count: rows * m)
         let pre = workspace.buffer(1, count: rows * n)
         let delta = workspace.buffer(2, count: rows * n)
