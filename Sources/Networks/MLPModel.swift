@@ -78,7 +78,7 @@ public final class MLPModel: DifferentiableModel {
                 }
                 if !last {
                     let act = workspace.buffer(2 * l + 1, count: rows * fanOut)
-                    for k in 0..<(rows * fanOut) { act[k] = activation.value(pre[k]) }
+                    activation.apply(pre, into: act, count: rows * fanOut)
                     input = UnsafePointer(act)
                 }
             }
@@ -106,7 +106,7 @@ public final class MLPModel: DifferentiableModel {
                     BLAS.gemm(.none, .none, m: rows, n: fanIn, k: fanOut, a: delta, lda: fanOut,
                               b: pp.baseAddress! + weightOffsets[l], ldb: fanIn, c: spare, ldc: fanIn)
                     let pre = workspace.buffer(2 * (l - 1), count: rows * fanIn)
-                    for k in 0..<(rows * fanIn) { spare[k] *= activation.derivative(pre[k]) }
+                    activation.scaleByDerivative(spare, at: pre, count: rows * fanIn)
                     swap(&delta, &spare)
                 }
             }

@@ -88,15 +88,14 @@ public final class ModularMLP: DifferentiableModel {
                     let zr = z + r * h
                     for j in 0..<h { zr[j] = 0 }
                     for k in sparse.start[r]..<sparse.start[r + 1] {
-                        let coefficient = inputScale * sparse.value[k], src = w1t + sparse.column[k] * h
-                        for j in 0..<h { zr[j] += coefficient * src[j] }
+                        BLAS.axpy(count: h, alpha: inputScale * sparse.value[k], w1t + sparse.column[k] * h, zr)
                     }
                 }
             } else {
                 BLAS.gemm(.none, .transpose, m: rows, n: h, k: 2 * p, alpha: inputScale, a: x, lda: 2 * p,
                           b: w1, ldb: 2 * p, c: z, ldc: h)
             }
-            for k in 0..<(rows * h) { a[k] = activation.value(z[k]) }
+            activation.apply(z, into: a, count: rows * h)
             BLAS.gemm(.none, .transpose, m: rows, n: p, k: h, alpha: outputScale, a: a, lda: h,
                       b: w2, ldb: h, c: outputs, ldc: p)
         }
@@ -115,7 +114,7 @@ public final class ModularMLP: DifferentiableModel {
                       b: a, ldb: h, c: gw2, ldc: h)
             BLAS.gemm(.none, .none, m: rows, n: h, k: p, alpha: outputScale, a: outputGradient, lda: p,
                       b: w2, ldb: h, c: delta, ldc: h)
-            for k in 0..<(rows * h) { delta[k] *= activation.derivative(z[k]) }
+            activation.scaleByDerivative(delta, at: z, count: rows * h)
             if let sparse = lastSparseInputs {
                 // ∂L/∂W1ᵀ[i] = s Σ_n x[n,i] δ[n]: scatter rows of δ, then transpose into place.
                 let gt = workspace.buffer(4, count: 2 * p * h)
@@ -123,8 +122,7 @@ public final class ModularMLP: DifferentiableModel {
                 for r in 0..<rows {
                     let dr = delta + r * h
                     for k in sparse.start[r]..<sparse.start[r + 1] {
-                        let coefficient = sparse.value[k], dst = gt + sparse.column[k] * h
-                        for j in 0..<h { dst[j] += coefficient * dr[j] }
+                        BLAS.axpy(count: h, alpha: sparse.value[k], dr, gt + sparse.column[k] * h)
                     }
                 }
                 for j in 0..<h { for i in 0..<(2 * p) { gw1[j * 2 * p + i] = inputScale * gt[i * h + j] } }
