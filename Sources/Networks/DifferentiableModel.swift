@@ -116,6 +116,8 @@ extension DifferentiableModel {
 
     /// Allocating forward through the raw-buffer form.
     func forwardAllocating(_ x: Matrix) -> Matrix {
+        // The raw pass would read past the input buffer; callers with user input use `predict`.
+        precondition(x.cols == inputSize, "\(kind): forward needs \(inputSize) input columns, got \(x.cols); use predict(_:) for checked input")
         var out = Matrix(rows: x.rows, cols: outputSize)
         guard x.rows > 0 else { return out }
         x.storage.withUnsafeBufferPointer { xp in
