@@ -91,6 +91,9 @@ public protocol DifferentiableModel: AnyObject {
 }
 
 extension DifferentiableModel {
+    /// The largest Jacobian `jacobian` will allocate: 2³⁰ entries (8 GB).
+    public static var jacobianElementLimit: Int { 1 << 30 }
+
     /// Names of the parameter groups, in order.
     public var groupNames: [String] { parameterGroups.map(\.name) }
 
@@ -141,8 +144,12 @@ extension DifferentiableModel {
             let g = try group(name)
             if columnStart[name] == nil { columnStart[name] = width; width += g.count }
         }
-        let traces = try layerTraces(x)
         let c = outputSize, rows = x.rows * c
+        let (elements, overflow) = rows.multipliedReportingOverflow(by: width)
+        guard !overflow, elements <= Self.jacobianElementLimit else {
+            throw NetworkError.invalidArgument("jacobian: \(rows) × \(width) entries (\(overflow ? "more than Int.max" : "\(elements * 8 / 1_000_000) MB")) exceed the \(Self.jacobianElementLimit * 8 / 1_000_000_000) GB limit; select fewer groups or use jacobianBlocks")
+        }
+        let traces = try layerTraces(x)
         var j = Matrix(rows: rows, cols: width)
         j.storage.withUnsafeMutableBufferPointer { jp in
             for t in traces {

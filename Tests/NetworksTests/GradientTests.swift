@@ -191,3 +191,19 @@ struct JacobianBlockTests {
         #expect(stacked == full.storage)
     }
 }
+
+@Suite("Jacobian size guard")
+struct JacobianSizeTests {
+    @Test("a Jacobian above the 2³⁰-entry limit is refused before allocating")
+    func refusesHugeJacobian() throws {
+        let task = try ModularArithmetic(p: 29)
+        let model = try ModularMLP(p: 29)
+        // 841·29 rows × 44,544 columns ≈ 1.09e9 entries > 2³⁰.
+        do {
+            _ = try model.jacobian(task.allInputs, groups: nil)
+            Issue.record("allocated an 8.7 GB Jacobian")
+        } catch let e as NetworkError {
+            #expect(e.description.contains("24389 × 44544"))
+        }
+    }
+}
