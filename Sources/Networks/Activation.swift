@@ -1,0 +1,63 @@
+import Foundation
+
+/// Elementwise nonlinearity of a hidden layer, with its exact derivative.
+///
+/// - relu: max(x, 0); derivative 1 for x > 0 and 0 otherwise (PyTorch's choice at 0).
+/// - gelu: x·Φ(x) = ½x(1 + erf(x/√2)) (PyTorch's exact default); derivative Φ(x) + x·φ(x).
+/// - tanh: derivative 1 − tanh²x.
+/// - square: x²; derivative 2x.
+/// - identity: x; derivative 1.
+public enum Activation: String, CaseIterable, Sendable {
+    case relu, gelu, tanh, square, identity
+
+    /// σ(x).
+    @inline(__always) public func value(_ x: Double) -> Double {
+        switch self {
+        case .relu: return x > 0 ? x : 0
+        case .gelu: return 0.5 * x * (1 + erf(x * 0.7071067811865476))
+        case .tanh: return Foundation.tanh(x)
+        case .square: return x * x
+        case .identity: return x
+        }
+    }
+
+    /// σ′(x).
+    @inline(__always) public func derivative(_ x: Double) -> Double {
+        switch self {
+        case .relu: return x > 0 ? 1 : 0
+        case .gelu:
+            let cdf = 0.5 * (1 + erf(x * 0.7071067811865476))
+            let pdf = exp(-0.5 * x * x) * 0.3989422804014327
+            return cdf + x * pdf
+        case .tanh: let t = Foundation.tanh(x); return 1 - t * t
+        case .square: return 2 * x
+        case .identity: return 1
+        }
+    }
+
+    /// Parses a name such as "relu"; nil for an unknown one.
+    public init?(name: String) { self.init(rawValue: name.lowercased()) }
+}
+
+extension Activation {
+    /// y[k] = σ(x[k]) for k < count, with the case chosen once outside the loop so the common
+    /// cases (relu, square, identity) vectorise. `x` and `y` may be the same buffer.
+    func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, count: Int) {
+        switch self {
+        case .relu: for k in 0..<count { let v = x[k]; y[k] = v > 0 ? v : 0 }
+        case .square: for k in 0..<count { let v = x[k]; y[k] = v * v }
+        case .identity: if UnsafePointer(y) != x { y.update(from: x, count: count) }
+        case .gelu, .tanh: for k in 0..<count { y[k] = value(x[k]) }
+        }
+    }
+
+    /// d[k] ← d[k] · σ′(x[k]) for k < count, the case chosen once outside the loop.
+    func scaleByDerivative(_ d: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>, count: Int) {
+        switch self {
+        case .relu: for k in 0..<count where !(x[k] > 0) { d[k] = 0 }
+        case .square: for k in 0..<count { d[k] *= 2 * x[k] }
+        case .identity: break
+        case .gelu, .tanh: for k in 0..<count { d[k] *= derivative(x[k]) }
+        }
+    }
+}

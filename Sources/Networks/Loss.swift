@@ -1,0 +1,107 @@
+import Foundation
+import LinearAlgebra
+
+/// Training losses over an N×C output matrix o and targets t.
+///
+/// - mse: L = (1/(N·C)) Σ_{n,c} (o − t)²  (`F.mse_loss`, mean over every entry); ∂L/∂o = 2(o − t)/(N·C).
+/// - weightedMSE(I): L = (1/(N·C)) Σ_{n,c} I_c (o − t)²  (the TMS loss); ∂L/∂o = 2 I_c (o − t)/(N·C).
+/// - crossEntropy: L = (1/N) Σ_n Σ_c t_nc (logsumexp(o_n) − o_nc)  (`F.cross_entropy` with
+///   probability targets, mean over samples); ∂L/∂o = (softmax(o_n)·Σ_c t_nc − t_n)/N.
+public enum Loss: Equatable, Sendable {
+    case mse
+    case weightedMSE(importance: [Double])
+    case crossEntropy
+
+    /// "mse", "weighted_mse" or "cross_entropy".
+    public var name: String {
+        switch self {
+        case .mse: return "mse"
+        case .weightedMSE: return "weighted_mse"
+        case .crossEntropy: return "cross_entropy"
+        }
+    }
+
+    /// The loss of `outputs` against `targets` (same shape).
+    public func value(_ outputs: Matrix, _ targets: Matrix) throws -> Double {
+        try check(outputs: outputs, targets: targets)
+        guard outputs.rows > 0 else { return 0 }
+        return outputs.storage.withUnsafeBufferPointer { o in
+            targets.storage.withUnsafeBufferPointer { t in
+                evaluate(outputs: o.baseAddress!, targets: t.baseAddress!, rows: outputs.rows, cols: outputs.cols, gradient: nil)
+            }
+        }
+    }
+
+    /// ∂L/∂outputs (same shape as outputs).
+    public func gradient(_ outputs: Matrix, _ targets: Matrix) throws -> Matrix {
+        try check(outputs: outputs, targets: targets)
+        var g = Matrix(rows: outputs.rows, cols: outputs.cols)
+        guard outputs.rows > 0 else { return g }
+        outputs.storage.withUnsafeBufferPointer { o in
+            targets.storage.withUnsafeBufferPointer { t in
+                g.storage.withUnsafeMutableBufferPointer { gp in
+                    _ = evaluate(outputs: o.baseAddress!, targets: t.baseAddress!, rows: outputs.rows, cols: outputs.cols, gradient: gp.baseAddress!)
+                }
+            }
+        }
+        return g
+    }
+
+    func check(outputs: Matrix, targets: Matrix) throws {
+        guard outputs.rows == targets.rows, outputs.cols == targets.cols else {
+            throw NetworkError.shapeMismatch(argument: "targets", expected: [outputs.rows, outputs.cols], got: [targets.rows, targets.cols])
+        }
+        if case .weightedMSE(let imp) = self, imp.count != outputs.cols {
+            throw NetworkError.shapeMismatch(argument: "importance", expected: [outputs.cols], got: [imp.count])
+        }
+    }
+
+    /// The loss, and ∂L/∂o into `gradient` when given. Allocation-free; the caller checked shapes.
+    func evaluate(outputs o: UnsafePointer<Double>, targets t: UnsafePointer<Double>, rows: Int, cols: Int,
+                  gradient: UnsafeMutablePointer<Double>?) -> Double {
+        var total = 0.0
+        switch self {
+        case .mse, .weightedMSE:
+            let scale = 1 / Double(rows * cols)
+            var weights: [Double] = []
+            if case .weightedMSE(let imp) = self { weights = imp }
+            weights.withUnsafeBufferPointer { wp in
+                // Per-row sums, inner loops without branches so they vectorise.
+                for r in 0..<rows {
+                    let orow = o + r * cols, trow = t + r * cols
+                    var rowTotal = 0.0
+                    switch (wp.baseAddress, gradient) {
+                    case (let w?, let g?) where !wp.isEmpty:
+                        let grow = g + r * cols
+                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += w[c] * d * d; grow[c] = 2 * scale * w[c] * d }
+                    case (let w?, nil) where !wp.isEmpty:
+                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += w[c] * d * d }
+                    case (_, let g?):
+                        let grow = g + r * cols
+                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += d * d; grow[c] = 2 * scale * d }
+                    case (_, nil):
+                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += d * d }
+                    }
+                    total += rowTotal
+                }
+            }
+            return total * scale
+        case .crossEntropy:
+            let scale = 1 / Double(rows)
+            for r in 0..<rows {
+                let row = o + r * cols, target = t + r * cols
+                var top = -Double.infinity
+                for c in 0..<cols { top = max(top, row[c]) }
+                var sum = 0.0
+                for c in 0..<cols { sum += exp(row[c] - top) }
+                let lse = top + log(sum)
+                var mass = 0.0
+                for c in 0..<cols { mass += target[c]; total += target[c] * (lse - row[c]) }
+                if let g = gradient {
+                    for c in 0..<cols { g[r * cols + c] = (exp(row[c] - lse) * mass - target[c]) * scale }
+                }
+            }
+            return total * scale
+        }
+    }
+}
