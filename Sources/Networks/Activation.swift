@@ -38,3 +38,26 @@ public enum Activation: String, CaseIterable, Sendable {
     /// Parses a name such as "relu"; nil for an unknown one.
     public init?(name: String) { self.init(rawValue: name.lowercased()) }
 }
+
+extension Activation {
+    /// y[k] = σ(x[k]) for k < count, with the case chosen once outside the loop so the common
+    /// cases (relu, square, identity) vectorise. `x` and `y` may be the same buffer.
+    func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, count: Int) {
+        switch self {
+        case .relu: for k in 0..<count { let v = x[k]; y[k] = v > 0 ? v : 0 }
+        case .square: for k in 0..<count { let v = x[k]; y[k] = v * v }
+        case .identity: if UnsafePointer(y) != x { y.update(from: x, count: count) }
+        case .gelu, .tanh: for k in 0..<count { y[k] = value(x[k]) }
+        }
+    }
+
+    /// d[k] ← d[k] · σ′(x[k]) for k < count, the case chosen once outside the loop.
+    func scaleByDerivative(_ d: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>, count: Int) {
+        switch self {
+        case .relu: for k in 0..<count where !(x[k] > 0) { d[k] = 0 }
+        case .square: for k in 0..<count { d[k] *= 2 * x[k] }
+        case .identity: break
+        case .gelu, .tanh: for k in 0..<count { d[k] *= derivative(x[k]) }
+        }
+    }
+}

@@ -81,6 +81,9 @@ public protocol DifferentiableModel: AnyObject {
     /// Forward pass on `rows` row-major inputs into `outputs` (rows × C), keeping the
     /// activations that `backward` needs. Allocation-free once the workspace has grown.
     func forward(_ x: UnsafePointer<Double>, rows: Int, into outputs: UnsafeMutablePointer<Double>)
+    /// Calls `body` with the flat parameters in place (no copy, no allocation): the trainer's
+    /// optimiser update goes through this.
+    func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R
     /// Gradient Σ_{n,c} g[n,c] · ∂f_c(x_n)/∂θ into `gradient` (P), for the inputs of the last
     /// `forward(_:rows:into:)` call, with g = `outputGradient` (rows × C).
     func backward(_ x: UnsafePointer<Double>, rows: Int, outputGradient: UnsafePointer<Double>,
@@ -88,6 +91,9 @@ public protocol DifferentiableModel: AnyObject {
 }
 
 extension DifferentiableModel {
+    /// The largest Jacobian `jacobian` will allocate: 2³⁰ entries (8 GB).
+    public static var jacobianElementLimit: Int { 1 << 30 }
+
     /// Names of the parameter groups, in order.
     public var groupNames: [String] { parameterGroups.map(\.name) }
 
@@ -113,6 +119,8 @@ extension DifferentiableModel {
 
     /// Allocating forward through the raw-buffer form.
     func forwardAllocating(_ x: Matrix) -> Matrix {
+        // The raw pass would read past the input buffer; callers with user input use `predict`.
+        precondition(x.cols == inputSize, "\(kind): forward needs \(inputSize) input columns, got \(x.cols); use predict(_:) for checked input")
         var out = Matrix(rows: x.rows, cols: outputSize)
         guard x.rows > 0 else { return out }
         x.storage.withUnsafeBufferPointer { xp in
@@ -136,8 +144,12 @@ extension DifferentiableModel {
             let g = try group(name)
             if columnStart[name] == nil { columnStart[name] = width; width += g.count }
         }
-        let traces = try layerTraces(x)
         let c = outputSize, rows = x.rows * c
+        let (elements, overflow) = rows.multipliedReportingOverflow(by: width)
+        guard !overflow, elements <= Self.jacobianElementLimit else {
+            throw NetworkError.invalidArgument("jacobian: \(rows) × \(width) entries (\(overflow ? "more than Int.max" : "\(elements * 8 / 1_000_000) MB")) exceed the \(Self.jacobianElementLimit * 8 / 1_000_000_000) GB limit; select fewer groups or use jacobianBlocks")
+        }
+        let traces = try layerTraces(x)
         var j = Matrix(rows: rows, cols: width)
         j.storage.withUnsafeMutableBufferPointer { jp in
             for t in traces {
@@ -203,5 +215,24 @@ extension DifferentiableModel {
             }
         }
         return (value, gradient)
+    }
+}
+
+extension DifferentiableModel {
+    /// The Jacobian in blocks of at most `examples` inputs: `body(range, block)` receives the
+    /// examples `range` of `x` and their (range.count·C) × P_sel rows (row (n − range.lowerBound)·C + c),
+    /// so a caller can contract J block by block without holding all N·C rows.
+    /// Cost: that of `jacobian` on each block; memory: one block.
+    public func jacobianBlocks(_ x: Matrix, groups: [String]?, examples: Int,
+                               _ body: (Range<Int>, Matrix) throws -> Void) throws {
+        guard examples > 0 else { throw NetworkError.invalidArgument("jacobian blocks: examples (\(examples)) must be positive") }
+        try checkInputs(x)
+        var start = 0
+        while start < x.rows {
+            let end = min(start + examples, x.rows)
+            let slice = Matrix(rows: end - start, cols: x.cols, storage: Array(x.storage[(start * x.cols)..<(end * x.cols)]))
+            try body(start..<end, try jacobian(slice, groups: groups))
+            start = end
+        }
     }
 }

@@ -66,14 +66,23 @@ public enum Loss: Equatable, Sendable {
             var weights: [Double] = []
             if case .weightedMSE(let imp) = self { weights = imp }
             weights.withUnsafeBufferPointer { wp in
+                // Per-row sums, inner loops without branches so they vectorise.
                 for r in 0..<rows {
                     let orow = o + r * cols, trow = t + r * cols
-                    for c in 0..<cols {
-                        let w = wp.isEmpty ? 1 : wp[c]
-                        let d = orow[c] - trow[c]
-                        total += w * d * d
-                        if let g = gradient { g[r * cols + c] = 2 * w * d * scale }
+                    var rowTotal = 0.0
+                    switch (wp.baseAddress, gradient) {
+                    case (let w?, let g?) where !wp.isEmpty:
+                        let grow = g + r * cols
+                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += w[c] * d * d; grow[c] = 2 * scale * w[c] * d }
+                    case (let w?, nil) where !wp.isEmpty:
+                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += w[c] * d * d }
+                    case (_, let g?):
+                        let grow = g + r * cols
+                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += d * d; grow[c] = 2 * scale * d }
+                    case (_, nil):
+                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += d * d }
                     }
+                    total += rowTotal
                 }
             }
             return total * scale

@@ -15,9 +15,16 @@ public final class MLPModel: DifferentiableModel {
     public let activation: Activation
     public let hasBias: Bool
     public let parameterGroups: [ParameterGroup]
+    /// The flat parameter vector. Assigning a vector of the wrong length is a programming
+    /// error; use `setParameters(_:)` or `load(_:)` for checked input.
     public var parameters: [Double] {
-        didSet { precondition(parameters.count == parameterCount, "mlp: \(parameters.count) parameters, expected \(parameterCount)") }
+        get { flat }
+        set {
+            precondition(newValue.count == parameterCount, "mlp: \(newValue.count) parameters, expected \(parameterCount)")
+            flat = newValue
+        }
     }
+    private var flat: [Double]
     public var step = 0
     public var history: [TrainingRecord] = []
     private let workspace = Workspace()
@@ -45,7 +52,7 @@ public final class MLPModel: DifferentiableModel {
             Initialization.uniform(bound: bound, count: sizes[l] * sizes[l + 1], into: &params, offset: weightOffsets[l], &g)
             if bias { Initialization.uniform(bound: bound, count: sizes[l + 1], into: &params, offset: biasOffsets[l], &g) }
         }
-        parameters = params
+        flat = params
     }
 
     public var inputSize: Int { sizes[0] }
@@ -57,7 +64,7 @@ public final class MLPModel: DifferentiableModel {
     public func forward(_ x: Matrix) -> Matrix { forwardAllocating(x) }
 
     public func forward(_ x: UnsafePointer<Double>, rows: Int, into outputs: UnsafeMutablePointer<Double>) {
-        parameters.withUnsafeBufferPointer { pp in
+        flat.withUnsafeBufferPointer { pp in
             var input = x
             for l in 0..<layerCount {
                 let fanIn = sizes[l], fanOut = sizes[l + 1]
@@ -71,7 +78,7 @@ public final class MLPModel: DifferentiableModel {
                 }
                 if !last {
                     let act = workspace.buffer(2 * l + 1, count: rows * fanOut)
-                    for k in 0..<(rows * fanOut) { act[k] = activation.value(pre[k]) }
+                    activation.apply(pre, into: act, count: rows * fanOut)
                     input = UnsafePointer(act)
                 }
             }
@@ -84,7 +91,7 @@ public final class MLPModel: DifferentiableModel {
         var delta = workspace.buffer(2 * layerCount, count: rows * maxWidth)
         var spare = workspace.buffer(2 * layerCount + 1, count: rows * maxWidth)
         for k in 0..<(rows * outputSize) { delta[k] = outputGradient[k] }
-        parameters.withUnsafeBufferPointer { pp in
+        flat.withUnsafeBufferPointer { pp in
             for l in stride(from: layerCount - 1, through: 0, by: -1) {
                 let fanIn = sizes[l], fanOut = sizes[l + 1]
                 let input = l == 0 ? x : UnsafePointer(workspace.buffer(2 * (l - 1) + 1, count: rows * fanIn))
@@ -99,7 +106,7 @@ public final class MLPModel: DifferentiableModel {
                     BLAS.gemm(.none, .none, m: rows, n: fanIn, k: fanOut, a: delta, lda: fanOut,
                               b: pp.baseAddress! + weightOffsets[l], ldb: fanIn, c: spare, ldc: fanIn)
                     let pre = workspace.buffer(2 * (l - 1), count: rows * fanIn)
-                    for k in 0..<(rows * fanIn) { spare[k] *= activation.derivative(pre[k]) }
+                    activation.scaleByDerivative(spare, at: pre, count: rows * fanIn)
                     swap(&delta, &spare)
                 }
             }
@@ -148,5 +155,11 @@ public final class MLPModel: DifferentiableModel {
             }
         }
         return traces.reversed()
+    }
+}
+
+extension MLPModel {
+    public func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
+        try flat.withUnsafeMutableBufferPointer { try body($0) }
     }
 }

@@ -16,9 +16,16 @@ public final class ModularMLP: DifferentiableModel {
     public let width: Int
     public let activation: Activation
     public let parameterGroups: [ParameterGroup]
+    /// The flat parameter vector. Assigning a vector of the wrong length is a programming
+    /// error; use `setParameters(_:)` or `load(_:)` for checked input.
     public var parameters: [Double] {
-        didSet { precondition(parameters.count == parameterCount, "modmlp: \(parameters.count) parameters, expected \(parameterCount)") }
+        get { flat }
+        set {
+            precondition(newValue.count == parameterCount, "modmlp: \(newValue.count) parameters, expected \(parameterCount)")
+            flat = newValue
+        }
     }
+    private var flat: [Double]
     public var step = 0
     public var history: [TrainingRecord] = []
     private let workspace = Workspace()
@@ -34,7 +41,7 @@ public final class ModularMLP: DifferentiableModel {
         var params = [Double](repeating: 0, count: width * 2 * p + p * width)
         var g = RandomGenerator(seed: seed)
         Initialization.standardNormal(count: params.count, into: &params, offset: 0, &g)
-        parameters = params
+        flat = params
     }
 
     public var inputSize: Int { 2 * modulus }
@@ -70,7 +77,7 @@ public final class ModularMLP: DifferentiableModel {
         let h = width, p = modulus
         let z = workspace.buffer(0, count: rows * h)
         let a = workspace.buffer(1, count: rows * h)
-        parameters.withUnsafeBufferPointer { pp in
+        flat.withUnsafeBufferPointer { pp in
             let w1 = pp.baseAddress!, w2 = w1 + h * 2 * p
             lastSparseInputs = SparseRows.compress(x, rows: rows, cols: 2 * p, workspace: workspace, slot: 5)
             if let sparse = lastSparseInputs {
@@ -81,15 +88,14 @@ public final class ModularMLP: DifferentiableModel {
                     let zr = z + r * h
                     for j in 0..<h { zr[j] = 0 }
                     for k in sparse.start[r]..<sparse.start[r + 1] {
-                        let coefficient = inputScale * sparse.value[k], src = w1t + sparse.column[k] * h
-                        for j in 0..<h { zr[j] += coefficient * src[j] }
+                        BLAS.axpy(count: h, alpha: inputScale * sparse.value[k], w1t + sparse.column[k] * h, zr)
                     }
                 }
             } else {
                 BLAS.gemm(.none, .transpose, m: rows, n: h, k: 2 * p, alpha: inputScale, a: x, lda: 2 * p,
                           b: w1, ldb: 2 * p, c: z, ldc: h)
             }
-            for k in 0..<(rows * h) { a[k] = activation.value(z[k]) }
+            activation.apply(z, into: a, count: rows * h)
             BLAS.gemm(.none, .transpose, m: rows, n: p, k: h, alpha: outputScale, a: a, lda: h,
                       b: w2, ldb: h, c: outputs, ldc: p)
         }
@@ -101,14 +107,14 @@ public final class ModularMLP: DifferentiableModel {
         let z = workspace.buffer(0, count: rows * h)
         let a = workspace.buffer(1, count: rows * h)
         let delta = workspace.buffer(2, count: rows * h)
-        parameters.withUnsafeBufferPointer { pp in
+        flat.withUnsafeBufferPointer { pp in
             let w2 = pp.baseAddress! + h * 2 * p
             let gw1 = gradient, gw2 = gradient + h * 2 * p
             BLAS.gemm(.transpose, .none, m: p, n: h, k: rows, alpha: outputScale, a: outputGradient, lda: p,
                       b: a, ldb: h, c: gw2, ldc: h)
             BLAS.gemm(.none, .none, m: rows, n: h, k: p, alpha: outputScale, a: outputGradient, lda: p,
                       b: w2, ldb: h, c: delta, ldc: h)
-            for k in 0..<(rows * h) { delta[k] *= activation.derivative(z[k]) }
+            activation.scaleByDerivative(delta, at: z, count: rows * h)
             if let sparse = lastSparseInputs {
                 // ∂L/∂W1ᵀ[i] = s Σ_n x[n,i] δ[n]: scatter rows of δ, then transpose into place.
                 let gt = workspace.buffer(4, count: 2 * p * h)
@@ -116,8 +122,7 @@ public final class ModularMLP: DifferentiableModel {
                 for r in 0..<rows {
                     let dr = delta + r * h
                     for k in sparse.start[r]..<sparse.start[r + 1] {
-                        let coefficient = sparse.value[k], dst = gt + sparse.column[k] * h
-                        for j in 0..<h { dst[j] += coefficient * dr[j] }
+                        BLAS.axpy(count: h, alpha: sparse.value[k], dr, gt + sparse.column[k] * h)
                     }
                 }
                 for j in 0..<h { for i in 0..<(2 * p) { gw1[j * 2 * p + i] = inputScale * gt[i * h + j] } }
@@ -150,5 +155,11 @@ public final class ModularMLP: DifferentiableModel {
             DenseLayerTrace(weightGroup: "W1", biasGroup: nil, weightIsTransposed: false, inputs: x, sensitivities: g1),
             DenseLayerTrace(weightGroup: "W2", biasGroup: nil, weightIsTransposed: false, inputs: a, sensitivities: g2),
         ]
+    }
+}
+
+extension ModularMLP {
+    public func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
+        try flat.withUnsafeMutableBufferPointer { try body($0) }
     }
 }

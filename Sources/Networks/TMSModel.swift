@@ -16,9 +16,16 @@ public final class TMSModel: DifferentiableModel {
     public let sparsity: Double
     public let importance: [Double]
     public let parameterGroups: [ParameterGroup]
+    /// The flat parameter vector. Assigning a vector of the wrong length is a programming
+    /// error; use `setParameters(_:)` or `load(_:)` for checked input.
     public var parameters: [Double] {
-        didSet { precondition(parameters.count == parameterCount, "tms: \(parameters.count) parameters, expected \(parameterCount)") }
+        get { flat }
+        set {
+            precondition(newValue.count == parameterCount, "tms: \(newValue.count) parameters, expected \(parameterCount)")
+            flat = newValue
+        }
     }
+    private var flat: [Double]
     public var step = 0
     public var history: [TrainingRecord] = []
     private let workspace = Workspace()
@@ -35,7 +42,7 @@ public final class TMSModel: DifferentiableModel {
         var p = [Double](repeating: 0, count: m * n + n)
         var g = RandomGenerator(seed: seed)
         Initialization.xavierNormal(rows: m, cols: n, into: &p, offset: 0, &g)
-        parameters = p
+        flat = p
     }
 
     public var inputSize: Int { features }
@@ -69,7 +76,7 @@ public final class TMSModel: DifferentiableModel {
         let n = features, m = hidden
         let h = workspace.buffer(0, count: rows * m)
         let pre = workspace.buffer(1, count: rows * n)
-        parameters.withUnsafeBufferPointer { pp in
+        flat.withUnsafeBufferPointer { pp in
             let w = pp.baseAddress!, b = w + m * n
             // h = x Wᵀ (N×m), pre = h W + b (N×n)
             BLAS.gemm(.none, .transpose, m: rows, n: m, k: n, a: x, lda: n, b: w, ldb: n, c: h, ldc: m)
@@ -87,12 +94,13 @@ public final class TMSModel: DifferentiableModel {
     public func backward(_ x: UnsafePointer<Double>, rows: Int, outputGradient: UnsafePointer<Double>,
                          into gradient: UnsafeMutablePointer<Double>) {
         let n = features, m = hidden
+        guard rows > 0 else { gradient.initialize(repeating: 0, count: parameterCount); return }
         let h = workspace.buffer(0, count: rows * m)
         let pre = workspace.buffer(1, count: rows * n)
         let delta = workspace.buffer(2, count: rows * n)
         let deltaH = workspace.buffer(3, count: rows * m)
         for k in 0..<(rows * n) { delta[k] = pre[k] > 0 ? outputGradient[k] : 0 }
-        parameters.withUnsafeBufferPointer { pp in
+        flat.withUnsafeBufferPointer { pp in
             let w = pp.baseAddress!
             let gw = gradient, gb = gradient + m * n
             // decoder term hᵀδ, encoder term (δ W ᵀ)ᵀ x
@@ -137,3 +145,9 @@ public final class TMSModel: DifferentiableModel {
     }
 }
 
+
+extension TMSModel {
+    public func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
+        try flat.withUnsafeMutableBufferPointer { try body($0) }
+    }
+}

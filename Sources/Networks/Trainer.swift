@@ -145,7 +145,7 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
         copyInPlace(optimizer.state.first, into: &backupState.first)
         copyInPlace(optimizer.state.second, into: &backupState.second)
         haveBackup = true
-        model.parameters.withUnsafeMutableBufferPointer { pp in
+        model.withMutableParameters { pp in
             gradient.withUnsafeMutableBufferPointer { gp in
                 optimizer.update(pp.baseAddress!, gradient: gp.baseAddress!, count: p)
             }

@@ -174,3 +174,36 @@ enum ModularArithmeticRows {
         Matrix(rows: rows.count, cols: m.cols, storage: rows.flatMap { m.row($0) })
     }
 }
+
+@Suite("Jacobian blocks")
+struct JacobianBlockTests {
+    @Test("blocks of examples stack into the full Jacobian")
+    func blocksStack() throws {
+        let model = try Fixture.model("tms")
+        let x = Fixture.inputs(for: model, rows: 7)
+        let full = try model.jacobian(x, groups: ["b"])
+        var stacked: [Double] = []
+        var ranges: [Range<Int>] = []
+        try model.jacobianBlocks(x, groups: ["b"], examples: 3) { range, block in
+            ranges.append(range); stacked += block.storage
+        }
+        #expect(ranges == [0..<3, 3..<6, 6..<7])
+        #expect(stacked == full.storage)
+    }
+}
+
+@Suite("Jacobian size guard")
+struct JacobianSizeTests {
+    @Test("a Jacobian above the 2³⁰-entry limit is refused before allocating")
+    func refusesHugeJacobian() throws {
+        let task = try ModularArithmetic(p: 29)
+        let model = try ModularMLP(p: 29)
+        // 841·29 rows × 44,544 columns ≈ 1.09e9 entries > 2³⁰.
+        do {
+            _ = try model.jacobian(task.allInputs, groups: nil)
+            Issue.record("allocated an 8.7 GB Jacobian")
+        } catch let e as NetworkError {
+            #expect(e.description.contains("24389 × 44544"))
+        }
+    }
+}
