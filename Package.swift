@@ -23,7 +23,7 @@ let package = Package(
         // Domain modules.
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CLAPACKE"], exclude: ["README.md"]),
         .target(name: "Tensors", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
-        .target(name: "Networks", dependencies: ["Tensors", "LinearAlgebra"]),
+        .target(name: "Networks", dependencies: ["Tensors", "LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Kernels", dependencies: ["Networks", "Tensors", "LinearAlgebra"], exclude: ["README.md"]),
 
         // The language, its bindings, the console and the executable.
