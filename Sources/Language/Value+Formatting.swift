@@ -41,7 +41,7 @@ extension Value {
     }
 
     /// The value written as a literal where one exists; host objects inside lists use their summary.
-    var literalText: String {
+    public var literalText: String {
         switch self {
         case .number(let x): return Value.format(x)
         case .string(let text): return Value.quote(text)
