@@ -30,6 +30,10 @@ public enum Value {
         }
     }
 
+    /// Longest list or string the language builds (by `+`, `list(…)`, slicing a range): a
+    /// runaway loop then stops with an error instead of exhausting memory.
+    public static let maximumLength = 50_000_000
+
     /// The value as an `Int` when it is a number with an integral value in `Int`'s range.
     public var integer: Int? {
         guard case .number(let x) = self, x.rounded() == x, abs(x) < 9.0e18 else { return nil }
@@ -81,6 +85,27 @@ public struct IntegerRange: Equatable, Sendable {
 
     /// The element at `index` (0 ≤ index < count).
     public func element(at index: Int) -> Int { lower + index * step }
+
+    /// Largest magnitude of a bound or step: 2^53, the integers a double holds exactly. It also
+    /// keeps `count` and `element(at:)` far from `Int` overflow.
+    public static let boundLimit = 1 << 53
+
+    /// A range after checking its step is non-zero and its bounds within `boundLimit`.
+    public static func checked(lower: Int, upper: Int, step: Int = 1) throws -> IntegerRange {
+        guard step != 0 else { throw LanguageError("range step cannot be zero", argument: "step") }
+        for bound in [lower, upper, step] where abs(bound) > boundLimit {
+            throw LanguageError("range bound \(bound) is too large (limit ±2^53)")
+        }
+        return IntegerRange(lower: lower, upper: upper, step: step)
+    }
+
+    /// The elements as numbers, refusing ranges longer than `Value.maximumLength`.
+    public func materialized() throws -> [Value] {
+        guard count <= Value.maximumLength else {
+            throw LanguageError("range of \(count) elements is too long to list (limit \(Value.maximumLength))")
+        }
+        return (0..<count).map { .number(Double(element(at: $0))) }
+    }
 }
 
 /// A callable value: a user function with its captured scope, a builtin, or a method bound to

@@ -158,7 +158,10 @@ public struct Parser {
     /// last token, and the diagnostic is marked so a console can ask for more lines.
     func error(_ message: String) -> Diagnostic {
         if current.kind == .endOfInput {
-            let at = position > 0 ? previous.end : current.start
+            // Just after the last real token, not on the empty line after a final newline.
+            var last = position - 1
+            while last >= 0, tokens[last].kind == .newline { last -= 1 }
+            let at = last >= 0 ? tokens[last].end : current.start
             return Diagnostic(message, span: SourceSpan(source: source, start: at, end: at + 1), isAtEndOfInput: true)
         }
         return Diagnostic(message, span: span(of: current))
