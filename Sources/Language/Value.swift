@@ -34,6 +34,25 @@ public enum Value {
     /// runaway loop then stops with an error instead of exhausting memory.
     public static let maximumLength = 50_000_000
 
+    /// Deepest nesting of lists inside lists. Swift releases nested values recursively, so an
+    /// unbounded `x = [x]` loop would end in a stack overflow when the value is dropped; the
+    /// evaluator refuses to build lists nested deeper than this.
+    public static let maximumNesting = 1_000
+
+    /// Levels of list nesting (0 for a non-list), counted no further than `limit + 1`.
+    /// Cost O(elements scanned), stopping early once the limit is exceeded.
+    public func listDepth(limit: Int = Value.maximumNesting) -> Int {
+        guard case .list(let elements) = self else { return 0 }
+        if limit <= 0 { return 1 }
+        var deepest = 0
+        for element in elements {
+            guard case .list = element else { continue }
+            deepest = max(deepest, element.listDepth(limit: limit - 1))
+            if deepest >= limit { break }
+        }
+        return 1 + deepest
+    }
+
     /// The value as an `Int` when it is a number with an integral value in `Int`'s range.
     public var integer: Int? {
         guard case .number(let x) = self, x.rounded() == x, abs(x) < 9.0e18 else { return nil }

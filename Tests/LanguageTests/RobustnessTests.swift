@@ -100,12 +100,17 @@ func hugeValues() {
     #expect(session.run("s = \"ab\"\nwhile true { s = s + s }").contains("would be too long"))
 }
 
-@Test("a deeply nested list prints its inner levels elided")
+@Test("a deeply nested list prints its inner levels elided, and nesting is capped")
 func deeplyNestedList() {
     let session = Session()
     session.run("x = []\nfor i in 0..<500 { x = [x] }")
     let echoed = session.echo("x")
     #expect(echoed.hasPrefix(String(repeating: "[", count: 100) + "[…]"))
+    let output = session.run("for i in 0..<100000 { x = [x] }")
+    #expect(output.contains("error: lists nested more than 1000 deep are not allowed"))
+    #expect(session.run("y = [0]\nfor i in 0..<100000 { y[0] = y }").contains("nested more than 1000 deep"))
+    session.interpreter.reset()
+    #expect(session.echo("1") == "1")
 }
 
 @Test("an error at the end of input after a final newline points at the last token")

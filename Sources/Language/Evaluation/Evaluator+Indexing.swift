@@ -104,6 +104,7 @@ extension Evaluator {
                     }
                     for (position, replacement) in zip(positions, replacements) { elements[position] = replacement }
                 }
+                try checkNesting(.list(elements), span: target.span)
                 switch baseExpression.kind {
                 case .name, .index, .member: try assign(.list(elements), to: baseExpression, in: scope)
                 default: throw Diagnostic("cannot assign into a temporary list `\(baseExpression.span.text)`", span: baseExpression.span)
