@@ -102,3 +102,12 @@ func cappedReport() {
     #expect(output.components(separatedBy: "error:").count - 1 == 3)
     #expect(output.hasSuffix("… and 7 more errors\n"))
 }
+
+@Test("common slips from other languages get a pointed message")
+func slipsFromOtherLanguages() {
+    let session = Session()
+    #expect(session.run("true && false").contains("error: unexpected `&&`; use `and`"))
+    #expect(session.run("true || false").contains("error: unexpected `||`; use `or`"))
+    #expect(session.run("!true").contains("error: unexpected character `!`; use `not` for negation"))
+    #expect(session.run("x = 1\nif x = 1 { }").contains("error: `=` binds a name; use `==` to compare in a condition"))
+}

@@ -106,6 +106,11 @@ public struct Lexer {
             if take("=") { kind = .notEqual; break }
             diagnostics.append(Diagnostic("unexpected character `!`; use `not` for negation", span: span(start)))
             return nil
+        case "&" where peek() == "&", "|" where peek() == "|":
+            offset += 1
+            let word = scalar == "&" ? "and" : "or"
+            diagnostics.append(Diagnostic("unexpected `\(scalar)\(scalar)`; use `\(word)`", span: span(start)))
+            return nil
         default:
             diagnostics.append(Diagnostic("unexpected character `\(scalar)`", span: span(start)))
             return nil
