@@ -59,6 +59,7 @@ public enum Value {
         return Int(x)
     }
 
+    /// True for `none`.
     public var isNothing: Bool {
         if case .nothing = self { return true }
         return false
@@ -130,6 +131,7 @@ public struct IntegerRange: Equatable, Sendable {
 /// A callable value: a user function with its captured scope, a builtin, or a method bound to
 /// its receiver (`K.eig` without parentheses).
 public final class Function {
+    /// What is called: a closure with its captured scope, a builtin, or a method with its receiver.
     public enum Kind {
         case closure(FunctionDeclaration, Environment)
         case builtin(Builtin)
@@ -138,6 +140,7 @@ public final class Function {
 
     public let kind: Kind
 
+    /// Wraps a callable.
     public init(_ kind: Kind) { self.kind = kind }
 
     /// The name used in messages: the declared name, or `fn` for an anonymous function.

@@ -15,6 +15,7 @@ public struct Lexer {
     private var offset = 0
     public private(set) var diagnostics: [Diagnostic] = []
 
+    /// A lexer positioned at the start of `source`.
     public init(source: SourceText) {
         self.source = source
         self.scalars = source.scalars

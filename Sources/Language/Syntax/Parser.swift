@@ -61,6 +61,7 @@ public struct Parser {
     static let notLevel = 3
     static let unaryLevel = 8
 
+    /// How operators of one level group: `left` (a-b-c is (a-b)-c), `right` (a^b^c is a^(b^c)), or `none` (chaining is an error).
     public enum Associativity: Sendable { case left, right, none }
 
     /// Deepest nesting of brackets, operators and blocks accepted (see Documentation/Language.md).

@@ -67,6 +67,7 @@ public struct SourceSpan: @unchecked Sendable {
     public let start: Int
     public let end: Int
 
+    /// The span `start..<end` of `source` (an `end` before `start` is taken as `start`).
     public init(source: SourceText, start: Int, end: Int) {
         self.source = source
         self.start = start
