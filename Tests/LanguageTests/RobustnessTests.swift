@@ -64,7 +64,10 @@ func randomBytes() {
         let bytes = (0..<length).map { _ in
             UInt8(round % 2 == 0 ? 32 + random.nextInt(below: 95) : random.nextInt(below: 256))
         }
-        check(session, String(decoding: bytes, as: UTF8.self))
+        let text = String(decoding: bytes, as: UTF8.self)
+        check(session, text)
+        _ = session.interpreter.completions(line: text, cursor: random.nextInt(below: length + 3) - 1)
+        _ = session.interpreter.help(text)
     }
 }
 
