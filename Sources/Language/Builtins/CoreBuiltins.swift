@@ -107,7 +107,7 @@ public enum CoreBuiltins {
     /// A one-argument function of a number; a host object is handed to its own method of the
     /// same name (so `sqrt(t)` works on a tensor whose type registers `sqrt`).
     private static func math(_ name: String, summary: String, _ function: @escaping (Double) -> Double) -> Builtin {
-        Builtin(name, [BuiltinParameter("x", summary: "a number (or a host object with a `\(name)` method)")],
+        Builtin(name, [BuiltinParameter("x", summary: "a number, or a host object whose type has a `\(name)` method")],
                 returns: "number", summary: summary) { arguments in
             guard case .number(let x) = arguments["x"] else { return try applyHostMethod(name, arguments) }
             return .number(function(x))
