@@ -42,7 +42,15 @@ public struct Lexer {
     private func span(_ start: Int) -> SourceSpan { SourceSpan(source: source, start: start, end: offset) }
 
     private func token(_ kind: TokenKind, from start: Int) -> Token {
-        Token(kind: kind, start: start, end: offset, text: source.text(from: start, to: offset))
+        // Fixed spellings come from the table: building a String per token dominates lexing time.
+        let text: String
+        switch kind {
+        case .identifier, .number, .string: text = source.text(from: start, to: offset)
+        case .newline: text = "\n"
+        case .endOfInput: text = ""
+        default: text = TokenKind.spellings[kind] ?? source.text(from: start, to: offset)
+        }
+        return Token(kind: kind, start: start, end: offset, text: text)
     }
 
     /// The next token, skipping blanks and comments.
