@@ -114,6 +114,7 @@ public struct Parser {
     /// ignored, then consumes the closer. The mode is restored before the closer is consumed,
     /// so a line break right after it still ends the statement.
     mutating func bracketed<T>(closer: TokenKind, _ purpose: String, _ body: (inout Parser) throws -> T) throws -> T {
+        let opener = previous
         ignoresNewlines.append(true)
         skipIgnoredNewlines()
         let result: T
@@ -124,7 +125,15 @@ public struct Parser {
             throw error
         }
         ignoresNewlines.removeLast()
-        _ = try expect(closer, purpose)
+        guard check(closer) else {
+            var diagnostic = error("expected \(closer.displayName) \(purpose), found \(describe(current))")
+            // The culprit is often far from where the bracket was opened; show both.
+            if !diagnostic.isAtEndOfInput {
+                diagnostic.notes.append(Diagnostic.Note("`\(opener.text)` opened here", span: span(of: opener)))
+            }
+            throw diagnostic
+        }
+        advance()
         return result
     }
 
