@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "Networks", dependencies: ["Tensors", "LinearAlgebra"]),
 
         // The language, its bindings, the console and the executable.
-        .target(name: "Language"),
+        .target(name: "Language", exclude: ["README.md"]),
         .target(name: "Library", dependencies: ["Language", "Tensors", "Networks", "LinearAlgebra"]),
         .target(name: "Console", dependencies: ["Language", "Library", "CEditLine"]),
         .executableTarget(name: "entk", dependencies: [
