@@ -28,6 +28,7 @@ public struct Diagnostic: Error, CustomStringConvertible, @unchecked Sendable {
     /// trailing operator): a console uses this to ask for a continuation line.
     public var isAtEndOfInput: Bool
 
+    /// An error about `span` (nil when there is no source to point at).
     public init(_ message: String, span: SourceSpan?, notes: [Note] = [], isAtEndOfInput: Bool = false) {
         self.message = message
         self.span = span
@@ -73,6 +74,7 @@ public struct LanguageError: Error, CustomStringConvertible, Sendable {
     /// The parameter the error concerns, if any: the caret then goes under that argument.
     public var argument: String?
 
+    /// An error with a lower-case message, optionally about one named argument.
     public init(_ message: String, argument: String? = nil) {
         self.message = message
         self.argument = argument

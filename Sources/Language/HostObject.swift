@@ -40,6 +40,7 @@ public protocol HostObject: AnyObject {
     func elements() throws -> [Value]?
 }
 
+/// Defaults that decline: each reports the operation as unsupported for the type.
 extension HostObject {
     public var displayText: String { summary }
     public func member(named name: String) throws -> Value? { nil }

@@ -14,7 +14,8 @@ public enum InputStatus: Sendable, Equatable {
 /// Output (echoes, `print`, progress) goes to the sink; errors too, unless `diagnosticSink` is
 /// set. An error abandons the rest of its input only: bindings made by earlier statements, of
 /// this input or before, survive. All work runs on a thread with a large stack (see
-/// `LargeStack`), so depth limits, not the caller's stack, bound recursion.
+/// `LargeStack`), so depth limits, not the caller's stack, bound recursion; the caller blocks
+/// meanwhile, so builtins and sinks must not wait for the calling thread (no `main.sync`).
 public final class Interpreter {
     /// The tables of builtin functions and host types. Add to it to extend the language.
     public let registry: BuiltinRegistry

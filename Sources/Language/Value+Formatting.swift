@@ -40,14 +40,22 @@ extension Value {
         }
     }
 
+    /// Lists nested deeper than this print their inner levels as `[…]`, which keeps printing a
+    /// pathological value from exhausting the stack.
+    static let maximumPrintedDepth = 100
+
     /// The value written as a literal where one exists; host objects inside lists use their summary.
-    var literalText: String {
+    public var literalText: String { literalText(depth: 0) }
+
+    private func literalText(depth: Int) -> String {
         switch self {
         case .number(let x): return Value.format(x)
         case .string(let text): return Value.quote(text)
         case .bool(let flag): return flag ? "true" : "false"
         case .nothing: return "none"
-        case .list(let elements): return "[" + elements.map(\.literalText).joined(separator: ", ") + "]"
+        case .list(let elements):
+            if depth >= Value.maximumPrintedDepth { return "[…]" }
+            return "[" + elements.map { $0.literalText(depth: depth + 1) }.joined(separator: ", ") + "]"
         case .range(let range):
             if range.step == 1 { return "\(range.lower)..<\(range.upper)" }
             return "range(\(range.lower), \(range.upper), step: \(range.step))"

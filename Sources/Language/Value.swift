@@ -30,12 +30,36 @@ public enum Value {
         }
     }
 
+    /// Longest list or string the language builds (by `+`, `list(…)`, slicing a range): a
+    /// runaway loop then stops with an error instead of exhausting memory.
+    public static let maximumLength = 50_000_000
+
+    /// Deepest nesting of lists inside lists. Swift releases nested values recursively, so an
+    /// unbounded `x = [x]` loop would end in a stack overflow when the value is dropped; the
+    /// evaluator refuses to build lists nested deeper than this.
+    public static let maximumNesting = 1_000
+
+    /// Levels of list nesting (0 for a non-list), counted no further than `limit + 1`.
+    /// Cost O(elements scanned), stopping early once the limit is exceeded.
+    public func listDepth(limit: Int = Value.maximumNesting) -> Int {
+        guard case .list(let elements) = self else { return 0 }
+        if limit <= 0 { return 1 }
+        var deepest = 0
+        for element in elements {
+            guard case .list = element else { continue }
+            deepest = max(deepest, element.listDepth(limit: limit - 1))
+            if deepest >= limit { break }
+        }
+        return 1 + deepest
+    }
+
     /// The value as an `Int` when it is a number with an integral value in `Int`'s range.
     public var integer: Int? {
         guard case .number(let x) = self, x.rounded() == x, abs(x) < 9.0e18 else { return nil }
         return Int(x)
     }
 
+    /// True for `none`.
     public var isNothing: Bool {
         if case .nothing = self { return true }
         return false
@@ -81,11 +105,33 @@ public struct IntegerRange: Equatable, Sendable {
 
     /// The element at `index` (0 ≤ index < count).
     public func element(at index: Int) -> Int { lower + index * step }
+
+    /// Largest magnitude of a bound or step: 2^53, the integers a double holds exactly. It also
+    /// keeps `count` and `element(at:)` far from `Int` overflow.
+    public static let boundLimit = 1 << 53
+
+    /// A range after checking its step is non-zero and its bounds within `boundLimit`.
+    public static func checked(lower: Int, upper: Int, step: Int = 1) throws -> IntegerRange {
+        guard step != 0 else { throw LanguageError("range step cannot be zero", argument: "step") }
+        for bound in [lower, upper, step] where abs(bound) > boundLimit {
+            throw LanguageError("range bound \(bound) is too large (limit ±2^53)")
+        }
+        return IntegerRange(lower: lower, upper: upper, step: step)
+    }
+
+    /// The elements as numbers, refusing ranges longer than `Value.maximumLength`.
+    public func materialized() throws -> [Value] {
+        guard count <= Value.maximumLength else {
+            throw LanguageError("range of \(count) elements is too long to list (limit \(Value.maximumLength))")
+        }
+        return (0..<count).map { .number(Double(element(at: $0))) }
+    }
 }
 
 /// A callable value: a user function with its captured scope, a builtin, or a method bound to
 /// its receiver (`K.eig` without parentheses).
 public final class Function {
+    /// What is called: a closure with its captured scope, a builtin, or a method with its receiver.
     public enum Kind {
         case closure(FunctionDeclaration, Environment)
         case builtin(Builtin)
@@ -94,6 +140,7 @@ public final class Function {
 
     public let kind: Kind
 
+    /// Wraps a callable.
     public init(_ kind: Kind) { self.kind = kind }
 
     /// The name used in messages: the declared name, or `fn` for an anonymous function.

@@ -102,3 +102,26 @@ func cappedReport() {
     #expect(output.components(separatedBy: "error:").count - 1 == 3)
     #expect(output.hasSuffix("… and 7 more errors\n"))
 }
+
+@Test("common slips from other languages get a pointed message")
+func slipsFromOtherLanguages() {
+    let session = Session()
+    #expect(session.run("true && false").contains("error: unexpected `&&`; use `and`"))
+    #expect(session.run("true || false").contains("error: unexpected `||`; use `or`"))
+    #expect(session.run("!true").contains("error: unexpected character `!`; use `not` for negation"))
+    #expect(session.run("x = 1\nif x = 1 { }").contains("error: `=` binds a name; use `==` to compare in a condition"))
+}
+
+@Test("an unclosed bracket noticed on a later line notes where it was opened")
+func unclosedBracketNote() {
+    let output = Session().run("z = (4\nw = 1", file: "f")
+    #expect(output == """
+        f:2:1: error: expected `)` to close the parenthesis, found `w`
+        w = 1
+        ^
+        f:1:5: note: `(` opened here
+        z = (4
+            ^
+
+        """)
+}

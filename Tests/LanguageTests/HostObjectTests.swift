@@ -207,3 +207,34 @@ func generatedHelp() throws {
     #expect(session.run("help(\"lenn\")").contains("error: no help for `lenn`; did you mean `len`?"))
     #expect(session.run("fn f(a, b: 1) { }\nhelp(f)") == "f(a, b: 1)\n  user function\n")
 }
+
+/// Echoes back the index components it receives, to pin down what the evaluator passes.
+private final class ComponentRecorder: HostObject {
+    var typeName: String { "recorder" }
+    var summary: String { "recorder" }
+    func subscriptValue(_ components: [IndexComponent]) throws -> Value {
+        .string(components.map { component -> String in
+            switch component {
+            case .single(let value): return value.literalText
+            case .slice(let bounds):
+                return [bounds.start, bounds.stop, bounds.step].map { $0.map(String.init) ?? "_" }.joined(separator: ":")
+            }
+        }.joined(separator: ", "))
+    }
+}
+
+@Test("multi-component subscripts reach the host as written, slices with their optional parts")
+func subscriptComponents() {
+    let session = Session()
+    session.interpreter.define("t", .host(ComponentRecorder()))
+    #expect(session.echo("t[0, :]") == "\"0, _:_:_\"")
+    #expect(session.echo("t[57:113]") == "\"57:113:_\"")
+    #expect(session.echo("t[-1, ::2, 1:, :3]") == "\"-1, _:_:2, 1:_:_, _:3:_\"")
+    #expect(session.echo("t[\"a\", [1, 2]]") == "\"\\\"a\\\", [1, 2]\"")
+    #expect(session.echo("t[none:2]") == "\"_:2:_\"")
+    #expect(session.run("t[0.5:]").contains("error: slice bounds must be integers, got 0.5"))
+    #expect(session.run("t[::0]").contains("error: slice step cannot be zero"))
+    #expect(session.run("t[0] = 1").contains("error: recorder does not support assignment through a subscript"))
+    #expect(session.run("for x in t { }").contains("error: cannot iterate over recorder"))
+    #expect(session.run("len(t)").contains("error: recorder has no length"))
+}

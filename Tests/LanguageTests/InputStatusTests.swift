@@ -24,3 +24,20 @@ func emptyInputs() {
     #expect(interpreter.inputStatus("") == .empty)
     #expect(interpreter.inputStatus("  \n # just a comment\n") == .empty)
 }
+
+@Test("continued input becomes complete once closed")
+func continuedInput() {
+    let interpreter = Session().interpreter
+    #expect(interpreter.inputStatus("f(1,\n  2)") == .complete)
+    #expect(interpreter.inputStatus("if x {\n  y = 1\n} else {\n") == .incomplete)
+    #expect(interpreter.inputStatus("if x {\n  y = 1\n} else {\n}") == .complete)
+}
+
+@Test("an input with a syntax error does not run any of its statements")
+func syntaxErrorRunsNothing() {
+    let session = Session()
+    let output = session.run("print(1)\nx = )")
+    #expect(!output.contains("1\n"))
+    #expect(output.contains("error: expected an expression, found `)`"))
+    #expect(session.interpreter.value(named: "x") == nil)
+}

@@ -64,7 +64,10 @@ func randomBytes() {
         let bytes = (0..<length).map { _ in
             UInt8(round % 2 == 0 ? 32 + random.nextInt(below: 95) : random.nextInt(below: 256))
         }
-        check(session, String(decoding: bytes, as: UTF8.self))
+        let text = String(decoding: bytes, as: UTF8.self)
+        check(session, text)
+        _ = session.interpreter.completions(line: text, cursor: random.nextInt(below: length + 3) - 1)
+        _ = session.interpreter.help(text)
     }
 }
 
@@ -84,4 +87,37 @@ func mutualRecursion() {
     let session = Session()
     let output = session.run("fn ping(n) { return pong(n) }\nfn pong(n) { return ping(n) }\nping(1)")
     #expect(output.contains("error: too much recursion: more than 1000 nested calls"))
+}
+
+@Test("huge ranges are never materialised, and sizes that would exhaust memory are refused")
+func hugeValues() {
+    let session = Session()
+    #expect(session.echo("r = 0..<10^15\nlen(r)") == "1e+15")
+    #expect(session.echo("r[5]") == "5")
+    #expect(session.echo("r[-1]") == "1e+15")
+    #expect(session.run("list(r)").contains("error: range of 1000000000000000 elements is too long to list"))
+    #expect(session.run("r[0:10]").contains("error: range of 1000000000000000 elements is too long to list"))
+    #expect(session.run("0..<10^18").contains("error: range bound 1000000000000000000 is too large (limit ±2^53)"))
+    #expect(session.run("range(1, 2, step: 10^17)").contains("error: range bound 100000000000000000 is too large"))
+    #expect(session.run("v = [0]\nwhile true { v = v + v }").contains("error: list of 67108864 elements would be too long"))
+    #expect(session.run("s = \"ab\"\nwhile true { s = s + s }").contains("would be too long"))
+}
+
+@Test("a deeply nested list prints its inner levels elided, and nesting is capped")
+func deeplyNestedList() {
+    let session = Session()
+    session.run("x = []\nfor i in 0..<500 { x = [x] }")
+    let echoed = session.echo("x")
+    #expect(echoed.hasPrefix(String(repeating: "[", count: 100) + "[…]"))
+    let output = session.run("for i in 0..<100000 { x = [x] }")
+    #expect(output.contains("error: lists nested more than 1000 deep are not allowed"))
+    #expect(session.run("y = [0]\nfor i in 0..<100000 { y[0] = y }").contains("nested more than 1000 deep"))
+    session.interpreter.reset()
+    #expect(session.echo("1") == "1")
+}
+
+@Test("an error at the end of input after a final newline points at the last token")
+func endOfInputAfterNewline() {
+    let output = Session().run("x = 1 +\n", file: "f")
+    #expect(output == "f:1:8: error: expected an expression, found end of input\nx = 1 +\n       ^\n")
 }

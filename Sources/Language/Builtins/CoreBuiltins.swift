@@ -32,19 +32,18 @@ public enum CoreBuiltins {
                     returns: "range", summary: "the integers start..<stop in steps of step (range(n) is 0..<n)",
                     detail: "range(5) is 0..<5; range(10, 0, step: -2) is 10, 8, 6, 4, 2.") { arguments in
                 let step = try arguments.integer("step")
-                guard step != 0 else { throw LanguageError("range step cannot be zero", argument: "step") }
                 let first = try arguments.integer("start")
                 if arguments.has("stop") {
-                    return .range(IntegerRange(lower: first, upper: try arguments.integer("stop"), step: step))
+                    return .range(try IntegerRange.checked(lower: first, upper: try arguments.integer("stop"), step: step))
                 }
-                return .range(IntegerRange(lower: 0, upper: first, step: step))
+                return .range(try IntegerRange.checked(lower: 0, upper: first, step: step))
             },
             Builtin("list", [BuiltinParameter("x", summary: "a list, range, string or iterable host object")],
                     returns: "list", summary: "the elements of x as a list") { arguments in
                 let value = arguments["x"]
                 switch value {
                 case .list: return value
-                case .range(let range): return .list((0..<range.count).map { .number(Double(range.element(at: $0))) })
+                case .range(let range): return .list(try range.materialized())
                 case .string(let text): return .list(text.map { .string(String($0)) })
                 case .host(let object):
                     if let elements = try object.elements() { return .list(elements) }
@@ -108,7 +107,7 @@ public enum CoreBuiltins {
     /// A one-argument function of a number; a host object is handed to its own method of the
     /// same name (so `sqrt(t)` works on a tensor whose type registers `sqrt`).
     private static func math(_ name: String, summary: String, _ function: @escaping (Double) -> Double) -> Builtin {
-        Builtin(name, [BuiltinParameter("x", summary: "a number (or a host object with a `\(name)` method)")],
+        Builtin(name, [BuiltinParameter("x", summary: "a number, or a host object whose type has a `\(name)` method")],
                 returns: "number", summary: summary) { arguments in
             guard case .number(let x) = arguments["x"] else { return try applyHostMethod(name, arguments) }
             return .number(function(x))

@@ -8,7 +8,10 @@ extension Evaluator {
         case .bool(let flag): return .bool(flag)
         case .none: return .nothing
         case .name(let name): return try lookup(name, span: expression.span, in: scope)
-        case .list(let elements): return .list(try elements.map { try evaluate($0, in: scope) })
+        case .list(let elements):
+            let list = Value.list(try elements.map { try evaluate($0, in: scope) })
+            try checkNesting(list, span: expression.span)
+            return list
         case .unary(let op, let operandExpression):
             let operand = try evaluate(operandExpression, in: scope)
             return try unary(op, operand, span: expression.span)
@@ -45,6 +48,13 @@ extension Evaluator {
             return try subscriptValue(base, components, span: expression.span)
         case .function(let declaration):
             return .function(Function(.closure(declaration, scope)))
+        }
+    }
+
+    /// Refuses lists nested deeper than `Value.maximumNesting`.
+    func checkNesting(_ list: Value, span: SourceSpan) throws {
+        if list.listDepth() > Value.maximumNesting {
+            throw Diagnostic("lists nested more than \(Value.maximumNesting) deep are not allowed", span: span)
         }
     }
 

@@ -33,7 +33,11 @@ extension Evaluator {
             return try select(from: Array(text), components, span: span,
                               element: { .string(String($0)) }, slice: { .string(String($0)) })
         case .range(let range):
-            let elements = (0..<range.count).map { Value.number(Double(range.element(at: $0))) }
+            let (component, componentSpan) = try onlyComponent(components, span: span)
+            if case .single(let index) = component {
+                return .number(Double(range.element(at: try position(index, count: range.count, span: componentSpan))))
+            }
+            let elements = try translatingHostErrors(span) { try range.materialized() }
             return try select(from: elements, components, span: span, element: { $0 }, slice: { .list($0) })
         default:
             throw Diagnostic("\(base.typeName) cannot be subscripted", span: span)
@@ -100,6 +104,7 @@ extension Evaluator {
                     }
                     for (position, replacement) in zip(positions, replacements) { elements[position] = replacement }
                 }
+                try checkNesting(.list(elements), span: target.span)
                 switch baseExpression.kind {
                 case .name, .index, .member: try assign(.list(elements), to: baseExpression, in: scope)
                 default: throw Diagnostic("cannot assign into a temporary list `\(baseExpression.span.text)`", span: baseExpression.span)

@@ -21,8 +21,12 @@ extension Evaluator {
         case (.notEqual, _, _): return .bool(!left.isEqual(to: right))
         case (_, .number(let a), .number(let b)):
             if let result = Evaluator.arithmetic(op, a, b) { return result }
-        case (.add, .string(let a), .string(let b)): return .string(a + b)
-        case (.add, .list(let a), .list(let b)): return .list(a + b)
+        case (.add, .string(let a), .string(let b)):
+            try checkLength(a.utf8.count + b.utf8.count, of: "string", span: span)
+            return .string(a + b)
+        case (.add, .list(let a), .list(let b)):
+            try checkLength(a.count + b.count, of: "list", span: span)
+            return .list(a + b)
         case (.less, .string(let a), .string(let b)): return .bool(a < b)
         case (.lessEqual, .string(let a), .string(let b)): return .bool(a <= b)
         case (.greater, .string(let a), .string(let b)): return .bool(a > b)
@@ -35,13 +39,20 @@ extension Evaluator {
                 throw Diagnostic("range bounds must be integers, got \(culprit.typeName == "number" ? culprit.literalText : culprit.typeName)",
                                  span: span)
             }
-            if op == .closedRange, upper == Int.max { throw Diagnostic("range bound is too large", span: span) }
-            return .range(IntegerRange(lower: lower, upper: op == .closedRange ? upper + 1 : upper))
+            return .range(try translatingHostErrors(span) {
+                try IntegerRange.checked(lower: lower, upper: op == .closedRange && upper < Int.max ? upper + 1 : upper)
+            })
         }
         if op == .matrixMultiply {
             throw Diagnostic("`@` (matrix product) needs tensors, got \(left.typeName) and \(right.typeName)", span: span)
         }
         throw Diagnostic("operator `\(op.rawValue)` is not defined for \(left.typeName) and \(right.typeName)", span: span)
+    }
+
+    private func checkLength(_ length: Int, of kind: String, span: SourceSpan) throws {
+        if length > Value.maximumLength {
+            throw Diagnostic("\(kind) of \(length) elements would be too long (limit \(Value.maximumLength))", span: span)
+        }
     }
 
     /// Number-number arithmetic and comparison; nil for operators that do not apply to numbers.

@@ -15,6 +15,7 @@ public struct Lexer {
     private var offset = 0
     public private(set) var diagnostics: [Diagnostic] = []
 
+    /// A lexer positioned at the start of `source`.
     public init(source: SourceText) {
         self.source = source
         self.scalars = source.scalars
@@ -41,7 +42,15 @@ public struct Lexer {
     private func span(_ start: Int) -> SourceSpan { SourceSpan(source: source, start: start, end: offset) }
 
     private func token(_ kind: TokenKind, from start: Int) -> Token {
-        Token(kind: kind, start: start, end: offset, text: source.text(from: start, to: offset))
+        // Fixed spellings come from the table: building a String per token dominates lexing time.
+        let text: String
+        switch kind {
+        case .identifier, .number, .string: text = source.text(from: start, to: offset)
+        case .newline: text = "\n"
+        case .endOfInput: text = ""
+        default: text = TokenKind.spellings[kind] ?? source.text(from: start, to: offset)
+        }
+        return Token(kind: kind, start: start, end: offset, text: text)
     }
 
     /// The next token, skipping blanks and comments.
@@ -105,6 +114,11 @@ public struct Lexer {
         case "!":
             if take("=") { kind = .notEqual; break }
             diagnostics.append(Diagnostic("unexpected character `!`; use `not` for negation", span: span(start)))
+            return nil
+        case "&" where peek() == "&", "|" where peek() == "|":
+            offset += 1
+            let word = scalar == "&" ? "and" : "or"
+            diagnostics.append(Diagnostic("unexpected `\(scalar)\(scalar)`; use `\(word)`", span: span(start)))
             return nil
         default:
             diagnostics.append(Diagnostic("unexpected character `\(scalar)`", span: span(start)))

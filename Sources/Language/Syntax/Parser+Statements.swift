@@ -129,6 +129,7 @@ extension Parser {
     mutating func parseIf() throws -> Statement {
         let start = advance().start
         let condition = try parseExpression()
+        if check(.assign) { throw error("`=` binds a name; use `==` to compare in a condition") }
         let then = try parseBlock("to open the body of `if`")
         if check(.newline), tokens[position + 1].kind == .elseKeyword { advance() }
         var otherwise: [Statement]?

@@ -61,6 +61,7 @@ public struct Parser {
     static let notLevel = 3
     static let unaryLevel = 8
 
+    /// How operators of one level group: `left` (a-b-c is (a-b)-c), `right` (a^b^c is a^(b^c)), or `none` (chaining is an error).
     public enum Associativity: Sendable { case left, right, none }
 
     /// Deepest nesting of brackets, operators and blocks accepted (see Documentation/Language.md).
@@ -113,6 +114,7 @@ public struct Parser {
     /// ignored, then consumes the closer. The mode is restored before the closer is consumed,
     /// so a line break right after it still ends the statement.
     mutating func bracketed<T>(closer: TokenKind, _ purpose: String, _ body: (inout Parser) throws -> T) throws -> T {
+        let opener = previous
         ignoresNewlines.append(true)
         skipIgnoredNewlines()
         let result: T
@@ -123,7 +125,15 @@ public struct Parser {
             throw error
         }
         ignoresNewlines.removeLast()
-        _ = try expect(closer, purpose)
+        guard check(closer) else {
+            var diagnostic = error("expected \(closer.displayName) \(purpose), found \(describe(current))")
+            // The culprit is often far from where the bracket was opened; show both.
+            if !diagnostic.isAtEndOfInput {
+                diagnostic.notes.append(Diagnostic.Note("`\(opener.text)` opened here", span: span(of: opener)))
+            }
+            throw diagnostic
+        }
+        advance()
         return result
     }
 
@@ -158,7 +168,10 @@ public struct Parser {
     /// last token, and the diagnostic is marked so a console can ask for more lines.
     func error(_ message: String) -> Diagnostic {
         if current.kind == .endOfInput {
-            let at = position > 0 ? previous.end : current.start
+            // Just after the last real token, not on the empty line after a final newline.
+            var last = position - 1
+            while last >= 0, tokens[last].kind == .newline { last -= 1 }
+            let at = last >= 0 ? tokens[last].end : current.start
             return Diagnostic(message, span: SourceSpan(source: source, start: at, end: at + 1), isAtEndOfInput: true)
         }
         return Diagnostic(message, span: span(of: current))

@@ -46,8 +46,17 @@ public final class SourceText: @unchecked Sendable {
     /// The text between two offsets.
     public func text(from start: Int, to end: Int) -> String {
         let lower = max(0, min(start, scalars.count)), upper = max(lower, min(end, scalars.count))
+        let slice = scalars[lower..<upper]
+        // ASCII fast path: names and numbers are almost always ASCII, and the lexer asks for
+        // the text of every one.
+        if slice.allSatisfy({ $0.value < 128 }) {
+            return String(unsafeUninitializedCapacity: slice.count) { buffer in
+                for (index, scalar) in slice.enumerated() { buffer[index] = UInt8(scalar.value) }
+                return slice.count
+            }
+        }
         var text = String.UnicodeScalarView()
-        text.append(contentsOf: scalars[lower..<upper])
+        text.append(contentsOf: slice)
         return String(text)
     }
 
@@ -67,6 +76,7 @@ public struct SourceSpan: @unchecked Sendable {
     public let start: Int
     public let end: Int
 
+    /// The span `start..<end` of `source` (an `end` before `start` is taken as `start`).
     public init(source: SourceText, start: Int, end: Int) {
         self.source = source
         self.start = start

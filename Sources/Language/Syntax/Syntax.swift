@@ -16,6 +16,7 @@ public enum UnaryOperator: String, Sendable, CaseIterable {
 
 /// An expression node.
 public final class Expression: @unchecked Sendable {
+    /// The forms of expression.
     public indirect enum Kind {
         case number(Double)
         case string(String)
@@ -90,6 +91,7 @@ public final class FunctionDeclaration: @unchecked Sendable {
 
 /// A statement node.
 public final class Statement: @unchecked Sendable {
+    /// The forms of statement.
     public indirect enum Kind {
         /// An expression; `echo` is false when a `;` follows it.
         case expression(Expression, echo: Bool)

@@ -1,0 +1,54 @@
+import Testing
+import Language
+
+@Test("print joins values with a separator and shows strings bare")
+func printBuiltin() {
+    let session = Session()
+    #expect(session.run("print(1, \"a\", [\"b\"], sep: \", \")") == "1, a, [\"b\"]\n")
+    #expect(session.run("print()") == "\n")
+}
+
+@Test("conversion and introspection builtins")
+func conversionBuiltins() {
+    let session = Session()
+    #expect(session.echo("str(2.5) + str(true)") == "\"2.5true\"")
+    #expect(session.echo("[type(1), type(\"s\"), type(none), type([]), type(0..<1), type(len), type(true)]")
+            == "[\"number\", \"string\", \"none\", \"list\", \"range\", \"function\", \"bool\"]")
+    #expect(session.echo("[len([1, 2]), len(\"héllo\"), len(2..<7)]") == "[2, 5, 5]")
+    #expect(session.echo("list(range(3))") == "[0, 1, 2]")
+    #expect(session.echo("list(\"ab\")") == "[\"a\", \"b\"]")
+    #expect(session.run("len(3)").contains("error: number has no length"))
+}
+
+@Test("scalar math builtins follow IEEE and the rounding rule")
+func mathBuiltins() {
+    let session = Session()
+    #expect(session.echo("[abs(-2), floor(2.7), ceil(2.1), sqrt(16), exp(0), log(1)]") == "[2, 2, 3, 4, 1, 0]")
+    #expect(session.echo("[round(2.5), round(-2.5), round(3.14159, digits: 2)]") == "[3, -3, 3.14]")
+    #expect(session.echo("[sqrt(-1), log(0)]") == "[nan, -inf]")
+    #expect(session.echo("[min(3, 1, 2), max([4, 9, 2]), min(5)]") == "[1, 9, 5]")
+    #expect(session.run("min()").contains("error: `min` needs at least one value"))
+    #expect(session.run("max([1, \"a\"])").contains("error: `max` compares numbers, got string"))
+    #expect(session.run("sqrt(\"x\")").contains("error: argument `x` of `sqrt` expects number, got string"))
+}
+
+@Test("help accepts a function value and user functions")
+func helpOnValues() {
+    let session = Session()
+    #expect(session.run("help(len)").hasPrefix("len(x) -> number\n"))
+    #expect(session.interpreter.help("len")?.hasPrefix("len(x) -> number") == true)
+    #expect(session.run("help(\"operators\")").contains("`^` is right-associative"))
+}
+
+@Test("bindings summarise long values on one line; define and value(named:) reach globals")
+func bindingSummaries() {
+    let session = Session()
+    session.run("long = list(0..<100)\nname = \"x\"")
+    session.interpreter.define("injected", .number(7))
+    let summaries = Dictionary(uniqueKeysWithValues: session.interpreter.bindings.map { ($0.name, $0.summary) })
+    #expect(summaries["long"] == "list of 100")
+    #expect(summaries["name"] == "\"x\"")
+    #expect(summaries["injected"] == "7")
+    #expect(session.echo("injected * 6") == "42")
+    #expect(session.interpreter.value(named: "nothing_here") == nil)
+}
