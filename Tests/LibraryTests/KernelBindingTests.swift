@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import Language
+import Library
+
+@Suite("Kernel bindings")
+struct KernelBindingTests {
+    static let tmsSetup = """
+        m = tms(features: 6, hidden: 3, sparsity: 0.3, seed: 0)
+        d = m.samples(40, seed: 1)
+        train(m, d, steps: 200, opt: adam(lr: 0.01));
+        """
+
+    @Test("the gram and jacobian routes give the same kernel through the language")
+    func routesAgree() {
+        let text = output(Self.tmsSetup + """
+
+            Kg = ntk(m, d, route: "gram")
+            Kj = ntk(m, d, route: "jacobian")
+            Kg.route
+            Kj.route
+            (abs(Kg.matrix() - Kj.matrix())).max() < 1e-10 * abs(Kj.matrix()).max()
+            """)
+        #expect(text == "\"gram\"\n\"jacobian\"\ntrue\n", "got \(text)")
+    }
+
+    @Test("asking for more eigenpairs extends the same spectrum; values agree with a dense decomposition")
+    func incremental() {
+        let text = output(Self.tmsSetup + """
+
+            K = ntk(m, d)
+            s1 = K.eig(5)
+            s2 = K.eig(12)
+            len(s1)
+            len(s2)
+            (s2.values[:5] == s1.values).min()
+            dense = ntk(m, d, route: "jacobian").eig(12, method: "direct")
+            abs(dense.values - s2.values).max() < 1e-9 * s2.values[0]
+            """)
+        #expect(text == "5\n12\n1\ntrue\n", "got \(text)")
+    }
+
+    @Test("K @ v equals the dense matrix times v, and layer kernels sum to the whole")
+    func productsAndLayers() {
+        let text = output(Self.tmsSetup + """
+
+            K = ntk(m, d)
+            v = randn(K.size, seed: 3)
+            abs(K @ v - K.matrix() @ v).max() < 1e-9 * abs(K @ v).max()
+            parts = K.by_layer
+            abs(parts[0].matrix() + parts[1].matrix() - K.matrix()).max() < 1e-9 * K.matrix().max()
+            """)
+        #expect(text == "true\ntrue\n", "got \(text)")
+    }
+
+    @Test("feature heatmap, Fourier families and overlaps")
+    func features() {
+        let text = output(Self.tmsSetup + """
+
+            s = ntk(m, d, beta: 0.3).eig(6)
+            features(s, d).shape
+            F = fourier(7, "a")
+            F.shape
+            abs(overlap(F, "a") - 6) < 1e-9
+            overlap(F, "sum") < 1
+            """)
+        #expect(text == "[6, 6]\n[49, 6]\ntrue\ntrue\n", "got \(text)")
+    }
+
+    @Test("a kernel over the memory budget is refused with the size it needs")
+    func memoryRefusal() {
+        let session = Session(sink: TextBuffer())
+        _ = output(Self.tmsSetup, in: session)
+        session.memoryBudget = 10_000
+        let text = output("ntk(m, d, route: \"jacobian\")", in: session)
+        #expect(text.contains("error") && text.contains("B"), "got \(text)")
+        #expect(output("m.step", in: session) == "200\n")
+    }
+
+    @Test("a kernel taken before more training refuses to split by layer")
+    func staleKernel() {
+        let text = output(Self.tmsSetup + """
+
+            K = ntk(m, d)
+            train(m, d, steps: 1);
+            K.by_layer
+            """)
+        #expect(text.contains("the model has trained since this kernel was computed (step 200 → 201)"), "got \(text)")
+    }
+}
