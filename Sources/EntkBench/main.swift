@@ -5,7 +5,7 @@ import LinearAlgebra
 // the fraction of that ceiling reached. Arguments filter workloads by substring of group/name.
 
 let filters = Array(CommandLine.arguments.dropFirst())
-let all: [Workload] = linearAlgebraWorkloads() + tensorWorkloads() + networkWorkloads() + kernelWorkloads()
+let all: [Workload] = linearAlgebraWorkloads() + tensorWorkloads() + networkWorkloads() + kernelWorkloads() + consoleWorkloads()
 let selected = filters.isEmpty ? all : all.filter { w in
     filters.contains { w.group.contains($0) || w.name.contains($0) }
 }
