@@ -14,7 +14,7 @@ print("entk benchmarks · OpenBLAS \(BLASThreads.configuration) · \(BLASThreads
 let ceiling = calibrateDGEMM()
 print(String(format: "calibration: DGEMM 2000² = %.1f GFLOP/s (median of 5)", ceiling))
 print("")
-print("workload".padding(toLength: 52, withPad: " ", startingAt: 0)
+print("workload".padding(toLength: 60, withPad: " ", startingAt: 0)
       + "median s".leftPad(10) + "GFLOP/s".leftPad(10) + "ceiling".leftPad(9) + "peak RSS".leftPad(10))
 for w in selected {
     do {
@@ -24,7 +24,7 @@ for w in selected {
         let rateText = rate.map { String(format: "%.1f", $0) } ?? "-"
         let fraction = rate.map { String(format: "%.0f%%", 100 * $0 / ceiling) } ?? "-"
         let rss = String(format: "%.2f GB", Double(peakResidentBytes()) / 1e9)
-        print("\(w.group)/\(w.name)".padding(toLength: 52, withPad: " ", startingAt: 0)
+        print("\(w.group)/\(w.name)".padding(toLength: 60, withPad: " ", startingAt: 0)
               + String(format: "%.4f", t).leftPad(10) + rateText.leftPad(10) + fraction.leftPad(9) + rss.leftPad(10))
     } catch {
         print("\(w.group)/\(w.name): error: \(error)")
