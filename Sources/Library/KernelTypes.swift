@@ -7,10 +7,7 @@ import Tensors
 /// The tables of the kernel, spectrum and regression types.
 extension Session {
     var kernelType: HostType {
-        func kernel(_ v: Value) throws -> KernelObject {
-            guard case .host(let k as KernelObject) = v else { throw LanguageError("expected a kernel") }
-            return k
-        }
+        func kernel(_ v: Value) throws -> KernelObject { try v.object(KernelObject.self, named: "kernel") }
         return HostType(
             "kernel", summary: "an empirical NTK at one model step: entries, blocks, products and eigenpairs",
             detail: "K[i, j] is an entry and K[a:b, c:d] a block (computed on demand for the gram route); K @ v applies K without forming it.",
@@ -72,10 +69,7 @@ extension Session {
     }
 
     var spectrumType: HostType {
-        func spectrum(_ v: Value) throws -> SpectrumObject {
-            guard case .host(let s as SpectrumObject) = v else { throw LanguageError("expected a spectrum") }
-            return s
-        }
+        func spectrum(_ v: Value) throws -> SpectrumObject { try v.object(SpectrumObject.self, named: "spectrum") }
         return HostType(
             "spectrum", summary: "the top eigenpairs of a kernel: values, vectors, cliffs",
             properties: [
@@ -110,10 +104,7 @@ extension Session {
     }
 
     var regressionType: HostType {
-        func regression(_ v: Value) throws -> RegressionObject {
-            guard case .host(let r as RegressionObject) = v else { throw LanguageError("expected a regression") }
-            return r
-        }
+        func regression(_ v: Value) throws -> RegressionObject { try v.object(RegressionObject.self, named: "regression") }
         func matrix(_ a: Arguments, _ name: String) throws -> Matrix {
             if case .host(let d as DatasetObject) = a[name] { return name == "x" ? d.dataset.inputs : d.dataset.targets }
             guard let m = try a.tensor(name).matrix else { throw LanguageError("\(name) must be a matrix", argument: name) }

@@ -8,10 +8,7 @@ import Tensors
 /// histories and training results.
 extension Session {
     var modelType: HostType {
-        func model(_ v: Value) throws -> ModelObject {
-            guard case .host(let object as ModelObject) = v else { throw LanguageError("expected a model") }
-            return object
-        }
+        func model(_ v: Value) throws -> ModelObject { try v.object(ModelObject.self, named: "model") }
         func tms(_ a: Arguments) throws -> TMSModel {
             guard let t = try a.receiver(as: ModelObject.self).model as? TMSModel else {
                 throw LanguageError("`\(a.callee)` needs a tms model")
@@ -98,10 +95,7 @@ extension Session {
     }
 
     var datasetType: HostType {
-        func data(_ v: Value) throws -> DatasetObject {
-            guard case .host(let object as DatasetObject) = v else { throw LanguageError("expected a dataset") }
-            return object
-        }
+        func data(_ v: Value) throws -> DatasetObject { try v.object(DatasetObject.self, named: "dataset") }
         func tensor(_ m: Matrix?) -> Value { m.map { .host(TensorObject(Tensor($0))) } ?? .nothing }
         func modular(_ v: Value) throws -> ModularArithmetic {
             guard let task = try data(v).modular else { throw LanguageError("only modular datasets have this property") }
@@ -122,10 +116,7 @@ extension Session {
     }
 
     var historyType: HostType {
-        func history(_ v: Value) throws -> HistoryObject {
-            guard case .host(let object as HistoryObject) = v else { throw LanguageError("expected a history") }
-            return object
-        }
+        func history(_ v: Value) throws -> HistoryObject { try v.object(HistoryObject.self, named: "history") }
         return HostType(
             "history", summary: "one record per training step: step, loss, accuracies",
             properties: [
@@ -138,10 +129,7 @@ extension Session {
     }
 
     var trainingType: HostType {
-        func training(_ v: Value) throws -> TrainingObject {
-            guard case .host(let object as TrainingObject) = v else { throw LanguageError("expected a training result") }
-            return object
-        }
+        func training(_ v: Value) throws -> TrainingObject { try v.object(TrainingObject.self, named: "training result") }
         return HostType(
             "training", summary: "what one train call did",
             properties: [

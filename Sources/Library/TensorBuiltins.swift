@@ -207,10 +207,7 @@ extension Session {
     }
 
     private var tensorType: HostType {
-        func receiver(_ value: Value) throws -> Tensor {
-            guard case .host(let object as TensorObject) = value else { throw LanguageError("expected a tensor") }
-            return object.tensor
-        }
+        func receiver(_ value: Value) throws -> Tensor { try value.object(TensorObject.self, named: "tensor").tensor }
         let reductionMethods = Reduction.allCases.map { r in
             Builtin(r.rawValue, [Session.axisParameter, Session.keepdimsParameter], returns: "number or tensor",
                     summary: Session.reductionSummary(r)) { a in

@@ -68,10 +68,7 @@ extension Session {
                         Example: t = tracker("sum overlap"); train(m, data, steps: 500, every: 10, do: fn(s) { t.add(s, overlap(...)) }); \
                         t.derivative().peak()
                         """) { a in .host(TrackerObject(name: try a.string("name"))) })
-        func tracker(_ v: Value) throws -> TrackerObject {
-            guard case .host(let t as TrackerObject) = v else { throw LanguageError("expected a tracker") }
-            return t
-        }
+        func tracker(_ v: Value) throws -> TrackerObject { try v.object(TrackerObject.self, named: "tracker") }
         interpreter.registry.register(type: HostType(
             "tracker", summary: "a series of (step, value) points recorded during training",
             properties: [

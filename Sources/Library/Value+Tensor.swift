@@ -56,3 +56,12 @@ extension Arguments {
         }
     }
 }
+
+extension Value {
+    /// The host object of Swift type `T` inside this value (property getters use it on their
+    /// receiver); the error names the expected type.
+    func object<T: HostObject>(_ type: T.Type, named name: String) throws -> T {
+        guard case .host(let object as T) = self else { throw LanguageError("expected a \(name), got \(typeName)") }
+        return object
+    }
+}
