@@ -105,10 +105,17 @@ extension Session {
 
     var regressionType: HostType {
         func regression(_ v: Value) throws -> RegressionObject { try v.object(RegressionObject.self, named: "regression") }
+        /// x as inputs (a dataset gives its training inputs), or a tensor argument as a matrix.
         func matrix(_ a: Arguments, _ name: String) throws -> Matrix {
-            if case .host(let d as DatasetObject) = a[name] { return name == "x" ? d.dataset.inputs : d.dataset.targets }
+            if case .host(let d as DatasetObject) = a[name] { return d.dataset.inputs }
             guard let m = try a.tensor(name).matrix else { throw LanguageError("\(name) must be a matrix", argument: name) }
             return m
+        }
+        /// y, or the targets of the dataset given as x.
+        func targets(_ a: Arguments) throws -> Matrix {
+            if a.has("y") { return try matrix(a, "y") }
+            guard case .host(let d as DatasetObject) = a["x"] else { throw LanguageError("give targets y, or a dataset as x", argument: "y") }
+            return d.dataset.targets
         }
         let around = BuiltinParameter("around", .bool, default: .bool(true), requiresLabel: true,
                                       summary: "linearise around the model (f(x) + K(x, X)α) rather than the pure kernel predictor")
@@ -125,9 +132,8 @@ extension Session {
                 },
                 Builtin("evaluate", [BuiltinParameter("x", summary: "inputs, or a dataset"), BuiltinParameter("y", default: .nothing), around],
                         returns: "metrics", summary: "R², loss ratio and accuracy gap on other data") { a in
-                    let y = a.has("y") ? try matrix(a, "y") : try matrix(a, "y_from_x")
-                    return .host(MetricsObject(try a.receiver(as: RegressionObject.self).regression.evaluate(
-                        inputs: try matrix(a, "x"), targets: y, aroundModel: try a.bool("around"))))
+                    .host(MetricsObject(try a.receiver(as: RegressionObject.self).regression.evaluate(
+                        inputs: try matrix(a, "x"), targets: try targets(a), aroundModel: try a.bool("around"))))
                 },
             ])
     }
