@@ -26,7 +26,7 @@ extension EmpiricalNTK {
 
     /// The top `count` eigenpairs (see `Spectrum` for methods and incremental extension).
     public func spectrum(top count: Int, method: SpectrumMethod = .auto, ridge: Double = 0,
-                         start: Matrix? = nil) throws -> Spectrum {
-        try Spectrum(kernel: self, count: count, method: method, ridge: ridge, start: start)
+                         start: Matrix? = nil, shouldStop: @escaping () -> Bool = { false }) throws -> Spectrum {
+        try Spectrum(kernel: self, count: count, method: method, ridge: ridge, start: start, shouldStop: shouldStop)
     }
 }

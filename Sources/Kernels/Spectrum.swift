@@ -47,6 +47,9 @@ public final class Spectrum {
     public private(set) var products = 0
     /// Eigenvalue tolerance of the iterative method.
     public let tolerance: Double
+    /// Polled by the iterative method before every product; returning true stops the solve at a
+    /// safe point with `LinearAlgebraError.interrupted` (the spectrum keeps what it had).
+    public var shouldStop: () -> Bool = { false }
 
     private var gramValues: [Double] = []
     private var gramVectors: Matrix?
@@ -59,14 +62,17 @@ public final class Spectrum {
     ///   - start: warm-start block (dimension × s) for the iterative method, e.g. the previous
     ///     spectrum's vectors when tracking through training.
     ///   - directLimit: dense kernels with side above this use the iterative method under `.auto`.
+    ///   - shouldStop: polled before every iterative product (Ctrl-C); see `shouldStop`.
     public init(kernel: EmpiricalNTK, count: Int, method: SpectrumMethod = .auto, ridge: Double = 0,
-                start: Matrix? = nil, tolerance: Double = 1e-10, directLimit: Int = 4000) throws {
+                start: Matrix? = nil, tolerance: Double = 1e-10, directLimit: Int = 4000,
+                shouldStop: @escaping () -> Bool = { false }) throws {
         guard kernel.view.isSymmetric else {
             throw KernelError.invalidArgument("the \(kernel.view) view is not symmetric; eigenpairs need a symmetric kernel (take c1 = c2)")
         }
         self.kernel = kernel
         self.tolerance = tolerance
         self.directLimit = directLimit
+        self.shouldStop = shouldStop
         switch method {
         case .auto:
             if kernel.isFactored { self.method = .gram } else { self.method = kernel.dimension > directLimit ? .iterative : .direct }
@@ -127,7 +133,8 @@ public final class Spectrum {
             replace(values: pairs.values, vectors: pairs.vectors)
         case .iterative, .auto:
             let warm = start ?? (count > 0 ? vectors : nil)
-            let result = try IterativeEigen.top(count: want, dimension: n, start: warm, tolerance: tolerance) { block in
+            let result = try IterativeEigen.top(count: want, dimension: n, start: warm, tolerance: tolerance,
+                                                shouldStop: shouldStop) { block in
                 try self.kernel.apply(block)
             }
             products += result.products

@@ -114,6 +114,13 @@ struct SpectrumTests {
         }
     }
 
+    @Test("the iterative method stops at a safe point when asked")
+    func interruption() throws {
+        let (model, x) = try smallModularMLP(p: 17, width: 32)
+        let k = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .trace))
+        #expect(throws: LinearAlgebraError.self) { try k.spectrum(top: 8, method: .iterative, shouldStop: { true }) }
+    }
+
     @Test("an off-diagonal pair view has no spectrum")
     func asymmetricRefused() throws {
         let (model, x) = try smallTMS()
