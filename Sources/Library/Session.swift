@@ -38,6 +38,7 @@ public final class Session {
         { $0.installNetworkBuiltins() },
         { $0.installTrackerBuiltins() },
         { $0.installKernelBuiltins() },
+        { $0.installPlotBuiltins() },
     ] }
 
     /// Sets the number of BLAS threads; returns the count now in force.
