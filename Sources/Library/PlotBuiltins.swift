@@ -161,7 +161,7 @@ extension Session {
             if tests.count == h.records.count {
                 plot.series.append(Series(name: "test loss", x: h.records.map { Double($0.step) }, y: tests))
             }
-        case .list(let items):
+        case .list(let items) where items.isEmpty || items.contains(where: { if case .host = $0 { return true } else { return false } }):
             try noY(a, "a list")
             guard !items.isEmpty else { throw LanguageError("plot needs at least one series in the list x", argument: "x") }
             plot = LinePlot(xLabel: "step", series: try items.enumerated().map { try series($0.element, index: $0.offset) }, logY: log ?? false)

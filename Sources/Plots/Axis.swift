@@ -21,7 +21,7 @@ public enum Axis {
         }
         let raw = (hi - lo) / Double(max(target, 1))
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw * 0.999 } ?? 10 * magnitude
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.min { abs(log($0 / raw)) < abs(log($1 / raw)) } ?? magnitude
         let first = floor(lo / step + 1e-9), last = ceil(hi / step - 1e-9)
         let ticks = stride(from: first, through: last, by: 1).map { clean($0 * step) }
         return (first * step, last * step, ticks)

@@ -10,7 +10,7 @@ extension LinePlot {
     /// x axis with ticks, the x label, and a legend. No colour; deterministic to the character.
     public func text(width: Int = 72, height: Int = 16) -> String {
         let height = max(height, 3)
-        let f = frame(xTarget: max(2, width / 12), yTarget: max(2, height / 3))
+        let f = frame(xTarget: max(2, width / 12), yTarget: max(2, logY ? height / 2 : height / 3))
         let yLabels = f.yTicks.map(Axis.format)
         let margin = (yLabels.map(\.count).max() ?? 1) + 1
         let plotWidth = max(width - margin - 1, 8)
@@ -92,8 +92,10 @@ extension LinePlot {
         var rows: [TextCanvas] = []
         for m in markers.sorted(by: { $0.x < $1.x }) {
             let c = margin + 1 + Int(((m.x - f.xLo) / (f.xHi - f.xLo) * Double(plotWidth - 1)).rounded())
-            let text = "┊" + m.label
-            let start = max(0, min(c, margin + 1 + plotWidth - text.count))
+            // Near the right edge the label hangs to the left of its marker: `label┊`.
+            let fitsRight = c + m.label.count + 1 <= margin + 1 + plotWidth
+            let text = fitsRight ? "┊" + m.label : m.label + "┊"
+            let start = max(0, fitsRight ? c : c - m.label.count)
             if let k = rows.indices.first(where: { rows[$0].isFree(row: 0, column: max(start - 1, 0), length: text.count + 1) }) {
                 rows[k].put(text, row: 0, column: start)
             } else {
