@@ -12,7 +12,17 @@ extension LinePlot {
         func py(_ y: Double) -> Double { top + (f.yHi - y) / (f.yHi - f.yLo) * ph }
         var out = [SVG.header(width: width, height: height)]
         if !title.isEmpty { out.append(SVG.text(title, x: width / 2, y: 26, size: 16, extra: " font-weight=\"bold\" class=\"title\"")) }
-        // Grid and ticks.
+        // Grid and ticks; a log axis spanning few decades also gets unlabelled minor ticks at
+        // 2…9 × 10^k so values between decades can be read.
+        if logY && f.yHi - f.yLo <= 4 {
+            for decade in Int(f.yLo)..<Int(f.yHi) {
+                for m in 2...9 {
+                    let y = py(Double(decade) + log10(Double(m)))
+                    out.append("<line x1=\"\(SVG.n(left))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(left + pw))\" y2=\"\(SVG.n(y))\" stroke=\"#f3f3f3\"/>")
+                    out.append("<line x1=\"\(SVG.n(left - 3))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(left))\" y2=\"\(SVG.n(y))\" stroke=\"black\"/>")
+                }
+            }
+        }
         for t in f.yTicks {
             let y = py(logY ? log10(t) : t)
             out.append("<line x1=\"\(SVG.n(left))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(left + pw))\" y2=\"\(SVG.n(y))\" stroke=\"#e6e6e6\"/>")
