@@ -36,6 +36,13 @@ struct PlotBindingTests {
         #expect(out.contains("step"))
     }
 
+    @Test("plot of a training history draws the loss against step on a log scale")
+    func history() {
+        let out = output("m = tms(features: 5, hidden: 2, seed: 0)\nd = m.samples(50, seed: 1)\ntrain(m, d, steps: 300, opt: adam(lr: 1e-2));\nplot(m.history, width: 50, height: 6)")
+        #expect(out.hasPrefix("training loss\nloss (log scale)\n 0.1 ┤"), "\(out)")
+        #expect(out.contains("0.01 ┤") && out.contains("300"))
+    }
+
     @Test("plot of a list names each tracker in the legend")
     func list() {
         let out = output("a = tracker(\"overlap\")\nb = tracker(\"test acc\")\nfor i in 0..<4 { a.add(i, i)\n b.add(i, 3 - i) }\nplot([a, b])")
