@@ -12,8 +12,9 @@ public enum Axis {
     }
 
     /// "Nice" linear ticks covering [lo, hi]: steps of 1, 2 or 5 × 10^k, about `target` of them.
-    /// Returns the padded range (rounded out to whole steps) and the ticks inside it.
-    public static func linearTicks(_ lo: Double, _ hi: Double, target: Int) -> (lo: Double, hi: Double, ticks: [Double]) {
+    /// Returns the padded range (rounded out to whole steps) and the ticks inside it. With
+    /// `integer` (indices, steps, epochs) the step is at least 1, so no tick falls between.
+    public static func linearTicks(_ lo: Double, _ hi: Double, target: Int, integer: Bool = false) -> (lo: Double, hi: Double, ticks: [Double]) {
         var lo = lo, hi = hi
         if !(hi > lo) {
             let pad = lo == 0 ? 1 : abs(lo) * 0.1
@@ -21,7 +22,8 @@ public enum Axis {
         }
         let raw = (hi - lo) / Double(max(target, 1))
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.min { abs(log($0 / raw)) < abs(log($1 / raw)) } ?? magnitude
+        var step = [1.0, 2, 5, 10].map { $0 * magnitude }.min { abs(log($0 / raw)) < abs(log($1 / raw)) } ?? magnitude
+        if integer { step = max(step, 1) }
         let first = floor(lo / step + 1e-9), last = ceil(hi / step - 1e-9)
         let ticks = stride(from: first, through: last, by: 1).map { clean($0 * step) }
         return (first * step, last * step, ticks)

@@ -82,7 +82,8 @@ public struct LinePlot: Equatable, Sendable {
                 if let t = transformed(y) { xs.append(x); ys.append(t) }
             }
         }
-        let xr = Axis.linearTicks(xs.min() ?? 0, xs.max() ?? 1, target: xTarget)
+        let integerX = series.allSatisfy { $0.x.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
+        let xr = Axis.linearTicks(xs.min() ?? 0, xs.max() ?? 1, target: xTarget, integer: integerX)
         if logY {
             let yr = Axis.logTicks(pow(10, ys.min() ?? 0), pow(10, ys.max() ?? 1), target: yTarget)
             return Frame(xLo: xr.lo, xHi: xr.hi, xTicks: xr.ticks, yLo: yr.lo, yHi: yr.hi, yTicks: yr.ticks)

@@ -100,5 +100,6 @@ struct LinePlotTextTests {
         #expect(Axis.format(-0.0) == "0")
         #expect(Axis.linearTicks(0, 0.95, target: 4).ticks == [0, 0.2, 0.4, 0.6, 0.8, 1])
         #expect(Axis.logTicks(0.02, 300, target: 8).ticks == [0.01, 0.1, 1, 10, 100, 1000])
+        #expect(Axis.linearTicks(0, 2, target: 8, integer: true).ticks == [0, 1, 2])
     }
 }
