@@ -9,7 +9,9 @@ extension LinePlot {
         let left = 72.0, right = 24.0, top = title.isEmpty ? 24.0 : 44.0, bottom = 56.0
         let pw = width - left - right, ph = height - top - bottom
         func px(_ x: Double) -> Double { left + (x - f.xLo) / (f.xHi - f.xLo) * pw }
-        func py(_ y: Double) -> Double { top + (f.yHi - y) / (f.yHi - f.yLo) * ph }
+        // Curves keep a small gap from the frame so values at the range ends stay visible.
+        let gap = 0.04 * ph
+        func py(_ y: Double) -> Double { top + gap + (f.yHi - y) / (f.yHi - f.yLo) * (ph - 2 * gap) }
         var out = [SVG.header(width: width, height: height)]
         if !title.isEmpty { out.append(SVG.text(title, x: width / 2, y: 26, size: 16, extra: " font-weight=\"bold\" class=\"title\"")) }
         // Grid and ticks; a log axis spanning few decades also gets unlabelled minor ticks at
@@ -65,9 +67,17 @@ extension LinePlot {
         }
         // Legend, top right inside the area.
         let longest = Double(series.map(\.name.count).max() ?? 0)
-        let lw = 34 + 6.5 * longest, lx = left + pw - lw - 8
-        let ly = top + 8 + (markers.isEmpty ? 0 : 44)
-        out.append("<g class=\"legend\"><rect x=\"\(SVG.n(lx))\" y=\"\(SVG.n(ly))\" width=\"\(SVG.n(lw))\" height=\"\(SVG.n(Double(series.count) * 18 + 8))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999999\"/>")
+        // The legend goes in the corner of the plotting area that covers the fewest points.
+        let lw = 34 + 6.5 * longest, lh = Double(series.count) * 18 + 8
+        let points = series.flatMap { runs($0).flatMap { $0 } }.map { (px($0.0), py($0.1)) }
+        let topY = top + 8 + (markers.isEmpty ? 0 : 44), bottomY = top + ph - lh - 8
+        let corners = [(left + pw - lw - 8, topY), (left + 8, topY), (left + pw - lw - 8, bottomY), (left + 8, bottomY)]
+        func covered(_ c: (Double, Double)) -> Int {
+            points.filter { $0.0 >= c.0 - 4 && $0.0 <= c.0 + lw + 4 && $0.1 >= c.1 - 4 && $0.1 <= c.1 + lh + 4 }.count
+        }
+        let best = corners.min { covered($0) < covered($1) } ?? corners[0]
+        let lx = best.0, ly = best.1
+        out.append("<g class=\"legend\"><rect x=\"\(SVG.n(lx))\" y=\"\(SVG.n(ly))\" width=\"\(SVG.n(lw))\" height=\"\(SVG.n(lh))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999999\"/>")
         for (k, s) in series.enumerated() {
             let y = ly + 16 + Double(k) * 18
             out.append("<line x1=\"\(SVG.n(lx + 6))\" y1=\"\(SVG.n(y - 4))\" x2=\"\(SVG.n(lx + 26))\" y2=\"\(SVG.n(y - 4))\" stroke=\"\(SeriesColours.colour(k))\" stroke-width=\"2\"/>")
