@@ -108,7 +108,7 @@ extension Session {
                                              summary: "write SVG to this path and return none"),
                             BuiltinParameter("width", .integer, default: .number(72), requiresLabel: true, summary: "terminal width in characters"),
                             BuiltinParameter("height", .integer, default: .number(50), requiresLabel: true, summary: "most cell rows in the terminal")],
-                returns: "plot", summary: "a heatmap of a matrix, e.g. heatmap(features(s, data, beta: 0.3))",
+                returns: "plot", summary: "a heatmap of a matrix, e.g. heatmap(features(s, data)) for s from ntk(m, data, beta: 0.3)",
                 detail: """
                     Terminal: one character per cell shaded ' ░▒▓█' from the smallest to the largest entry (larger is \
                     darker), blocks averaged to fit width and height. SVG: viridis cells with a colour scale.
