@@ -14,6 +14,7 @@ extension Heatmap {
         let available = max(width - margin - 1, 4)
         let colBin = (columns + available - 1) / available, rowBin = (rows + max(height, 2) - 1) / max(height, 2)
         let grid = downsampled(rowBin: rowBin, colBin: colBin)
+        let scale = range
         var lines: [String] = []
         if !title.isEmpty { lines.append(title) }
         if !yLabel.isEmpty { lines.append(yLabel + " ↓") }
@@ -27,7 +28,7 @@ extension Heatmap {
             }
             for j in 0..<grid.columns {
                 let v = grid.values[i * grid.columns + j]
-                let shade = v.isFinite ? Self.shades[min(4, max(0, Int(level(v) * 5)))] : "·"
+                let shade = v.isFinite ? Self.shades[min(4, max(0, Int(level(v, in: scale) * 5)))] : "·"
                 canvas[i, margin + 1 + j] = shade
             }
         }
@@ -42,11 +43,11 @@ extension Heatmap {
         }
         lines.append(canvas.text)
         if !xLabel.isEmpty { lines.append(String(repeating: " ", count: margin + 1) + xLabel + " →") }
-        let (lo, hi) = range
+        let (lo, hi) = scale
         let steps = (0...5).map { lo + (hi - lo) * Double($0) / 5 }
-        var scale = "scale " + zip(Self.shades, steps).map { "[\($0.0)] \(Axis.format($0.1))" }.joined(separator: "  ")
-        scale += "…\(Axis.format(steps[5]))"
-        lines.append(scale)
+        var legend = "scale " + zip(Self.shades, steps).map { "[\($0.0)] \(Axis.format($0.1))" }.joined(separator: "  ")
+        legend += "…\(Axis.format(steps[5]))"
+        lines.append(legend)
         if rowBin > 1 || colBin > 1 { lines.append("each cell averages \(rowBin)×\(colBin) entries of \(rows)×\(columns)") }
         return lines.joined(separator: "\n")
     }

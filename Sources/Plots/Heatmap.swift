@@ -63,9 +63,8 @@ public struct Heatmap: Equatable, Sendable {
         return (nr, nc, out)
     }
 
-    /// Position of `v` on the scale, 0 at the smallest entry and 1 at the largest.
-    func level(_ v: Double) -> Double {
-        let (lo, hi) = range
-        return (v - lo) / (hi - lo)
+    /// Position of `v` on the scale `range` (computed once by the caller: it scans every entry).
+    func level(_ v: Double, in range: (lo: Double, hi: Double)) -> Double {
+        (v - range.lo) / (range.hi - range.lo)
     }
 }

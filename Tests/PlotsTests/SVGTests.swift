@@ -72,6 +72,14 @@ struct SVGTests {
         #expect(Set(fills).count == 12)
     }
 
+    @Test("a large heatmap is averaged in blocks in the SVG, and says so")
+    func largeHeatmap() throws {
+        let h = try Heatmap(rows: 300, columns: 600, values: (0..<(300 * 600)).map { Double($0 % 600) })
+        let scan = try #require(SVGScan.parse(h.svg()))
+        #expect(scan.count("rect", class: "cell") == 150 * 200)
+        #expect(scan.texts.contains("each cell averages 2×3 entries"))
+    }
+
     @Test("viridis runs from dark purple to yellow and gets lighter along the way")
     func viridis() {
         // matplotlib's viridis at 0, 0.5 and 1: (68, 1, 84), (33, 145, 140), (253, 231, 37).
