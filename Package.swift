@@ -25,10 +25,11 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Networks", dependencies: ["Tensors", "LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Kernels", dependencies: ["Networks", "Tensors", "LinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "Plots", dependencies: ["Tensors"], exclude: ["README.md"]),
 
         // The language, its bindings, the console and the executable.
         .target(name: "Language", exclude: ["README.md"]),
-        .target(name: "Library", dependencies: ["Language", "Tensors", "Networks", "Kernels", "LinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "Library", dependencies: ["Language", "Tensors", "Networks", "Kernels", "Plots", "LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Console", dependencies: ["Language", "Library", "CEditLine"], exclude: ["README.md"]),
         .executableTarget(name: "entk", dependencies: [
             "Console",
@@ -41,6 +42,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Networks", "TestSupport"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "TestSupport"]),
         .testTarget(name: "LibraryTests", dependencies: ["Library", "Language", "TestSupport"]),

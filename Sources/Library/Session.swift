@@ -39,6 +39,7 @@ public final class Session {
         { $0.installTrackerBuiltins() },
         { $0.installKernelBuiltins() },
         { $0.installRecordBuiltins() },
+        { $0.installPlotBuiltins() },
     ] }
 
     /// Sets the number of BLAS threads; returns the count now in force.
