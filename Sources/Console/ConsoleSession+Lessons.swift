@@ -10,7 +10,8 @@ public struct LessonProgress: Equatable, Sendable {
 /// been recorded, so each runs as a top-level input of its own (in `.history`, `.save`,
 /// `.export`), echoed as if typed.
 struct PendingLessonRun {
-    var inputs: [SessionInput]
+    var inputs: [LessonInput]
+    var closingNote: [String]
     var fileName: String
     var directory: String?
     /// The line printed after the step's inputs ran (what `.next` does now).
@@ -101,7 +102,7 @@ extension ConsoleSession {
         } else {
             closing = "── end of lesson \(lesson.number) · .lessons lists the others"
         }
-        let run = PendingLessonRun(inputs: step.inputs, fileName: lesson.fileName,
+        let run = PendingLessonRun(inputs: step.inputs, closingNote: step.closingNote, fileName: lesson.fileName,
                                    directory: lessonsDirectory.map(Self.canonicalPath), closing: closing)
         if isNested {
             // Inside `.read` or a script's nested input: run in place, as part of that input.
@@ -117,14 +118,28 @@ extension ConsoleSession {
     func runLessonInputs(_ run: PendingLessonRun) -> (output: [ExpectedLine], interrupted: Bool) {
         var lines: [ExpectedLine] = []
         var interrupted = false
-        for input in run.inputs {
+        func show(_ note: [String]) {
+            let text = Lesson.text(note)
+            guard !text.isEmpty else { return }
+            router.write(text + "\n")
+            lines += text.split(separator: "\n", omittingEmptySubsequences: false).map { .output(String($0)) }
+        }
+        for item in run.inputs {
             if Interrupts.isPending { interrupted = true; break }
-            let echo = Self.echo(input.text)
+            show(item.note)
+            let echo = Self.echo(item.input.text)
             router.write(echo.joined(separator: "\n") + "\n")
             lines += echo.map { .output($0) }
-            let result = execute(input.text, origin: InputOrigin(file: run.fileName, line: input.replayLine, directory: run.directory))
+            let note = Lesson.text(item.note)
+            pendingProse = note.isEmpty ? nil : note
+            let result = execute(item.input.text, origin: InputOrigin(file: run.fileName, line: item.input.replayLine, directory: run.directory))
             lines += result.output
             if result.interrupted { interrupted = true; break }
+        }
+        if !interrupted {
+            show(run.closingNote)
+            let note = Lesson.text(run.closingNote)
+            if !note.isEmpty, let last = entries.indices.last { entries[last].proseAfter = note }
         }
         let closing = interrupted ? "── step interrupted; .next goes on with the following step" : run.closing
         router.write(closing + "\n")

@@ -38,8 +38,11 @@ public struct SessionEntry: Sendable, Equatable {
     public var output: [ExpectedLine]
     /// False for meta-commands that manage the console itself (see `MetaCommand.isRecorded`).
     public var isRecorded: Bool
-    /// Markdown prose a lesson showed with this input (`.lesson`, `.next`), for `.export`.
+    /// Markdown prose a lesson showed before this input (`.lesson`, `.next`, a `#>` note), for
+    /// `.export`.
     public var prose: String? = nil
+    /// Prose a lesson showed after this input (the `#>` lines closing a step).
+    public var proseAfter: String? = nil
 }
 
 /// Sends what the engine and meta-commands write to the display and to every input
@@ -67,7 +70,7 @@ public final class ConsoleSession {
     /// The seed the session started with, written in `.save` headers.
     public private(set) var initialSeed: UInt64
     /// This session's inputs, in order (prelude and `.read` contents excluded).
-    public private(set) var entries: [SessionEntry] = []
+    public internal(set) var entries: [SessionEntry] = []
     /// Whether `.timer on` is in effect.
     public internal(set) var timerEnabled = false
     /// A seed given on the command line: it wins over the seed in a script's header.

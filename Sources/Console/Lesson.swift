@@ -1,17 +1,42 @@
 import Foundation
 
+/// One input of a lesson step, with the `#>` lines written just above it (after the step's
+/// first input), which the console shows before running it.
+public struct LessonInput: Equatable, Sendable {
+    public var note: [String]
+    public var input: SessionInput
+    public init(note: [String] = [], input: SessionInput) {
+        self.note = note
+        self.input = input
+    }
+}
+
 /// One step of a lesson: a title, an explanation, and the inputs it runs.
 public struct LessonStep: Equatable, Sendable {
     public var title: String
-    /// The `#>` lines under the step's heading, without the marker; an empty string is a
-    /// paragraph break (`#>` alone).
+    /// The `#>` lines between the step's heading and its first input, without the marker; an
+    /// empty string is a paragraph break (`#>` alone).
     public var explanation: [String]
     /// The step's inputs with their recorded expectations, in file order.
-    public var inputs: [SessionInput]
-    public init(title: String, explanation: [String] = [], inputs: [SessionInput] = []) {
+    public var inputs: [LessonInput]
+    /// `#>` lines after the step's last input.
+    public var closingNote: [String]
+    public init(title: String, explanation: [String] = [], inputs: [LessonInput] = [], closingNote: [String] = []) {
         self.title = title
         self.explanation = explanation
         self.inputs = inputs
+        self.closingNote = closingNote
+    }
+
+    /// Adds a `#>` line where it falls: the explanation before the first input, otherwise a
+    /// note waiting for the next input (or closing the step).
+    mutating func addText(_ line: String) {
+        if inputs.isEmpty { explanation.append(line) } else { closingNote.append(line) }
+    }
+
+    mutating func addInput(_ input: SessionInput) {
+        inputs.append(LessonInput(note: inputs.isEmpty ? [] : closingNote, input: input))
+        closingNote = []
     }
 }
 
@@ -30,6 +55,8 @@ public struct LessonStep: Equatable, Sendable {
 /// #> Explanation, one line at a time.    the step's explanation (`#>` alone: a paragraph break)
 /// m = tms(features: 1, hidden: 1, seed: 4)
 /// #| tms  n=1 m=1 …                      recorded output, as in any session
+/// #> A remark on what comes next.        shown just before the next input (or at the end)
+/// m.W
 /// ```
 ///
 /// Other comments and blank lines are notes for whoever reads the file. Inputs before the first
@@ -77,11 +104,11 @@ public struct Lesson: Equatable, Sendable {
                     if lesson.steps.isEmpty {
                         lesson.introduction.append(cleaned)
                     } else {
-                        lesson.steps[lesson.steps.count - 1].explanation.append(cleaned)
+                        lesson.steps[lesson.steps.count - 1].addText(cleaned)
                     }
                 }
             case .input(let input):
-                if !lesson.steps.isEmpty { lesson.steps[lesson.steps.count - 1].inputs.append(input) }
+                if !lesson.steps.isEmpty { lesson.steps[lesson.steps.count - 1].addInput(input) }
             }
         }
         return lesson

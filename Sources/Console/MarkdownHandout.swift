@@ -6,21 +6,20 @@ import Foundation
 ///
 /// Entries of console-management commands (`.save`, `.history`, `.export` …) are left out, as
 /// in `.save`; the `.lesson`/`.next` inputs appear only as the prose they showed, and the
-/// inputs a lesson step ran follow as ordinary inputs.
+/// inputs a lesson step ran follow as ordinary inputs, with the step's `#>` notes as prose.
 public enum MarkdownHandout {
     /// Renders `entries` (oldest first) under `title`.
     public static func render(_ entries: [SessionEntry], title: String, version: String, seed: UInt64) -> String {
         var blocks: [String] = ["# \(title)",
                                 "Exported from entk \(version), session seed \(seed). Each input is followed by its output; running the inputs in order reproduces them."]
         for entry in entries {
-            if let prose = entry.prose {
-                blocks.append(prose)
-                continue
+            if let prose = entry.prose { blocks.append(prose) }
+            if entry.isRecorded {
+                blocks.append(fenced(entry.text, language: "entk"))
+                blocks.append(contentsOf: outputBlocks(entry.output))
+                blocks.append(contentsOf: images(input: entry.text, output: entry.output).map { "![](\($0))" })
             }
-            guard entry.isRecorded else { continue }
-            blocks.append(fenced(entry.text, language: "entk"))
-            blocks.append(contentsOf: outputBlocks(entry.output))
-            blocks.append(contentsOf: images(input: entry.text, output: entry.output).map { "![](\($0))" })
+            if let prose = entry.proseAfter { blocks.append(prose) }
         }
         return blocks.joined(separator: "\n\n") + "\n"
     }
@@ -90,11 +89,11 @@ extension ConsoleSession {
         guard !argument.isEmpty else { return context.fail("expected a file: .export FILE.md [TITLE]") }
         let file = String(argument.prefix { !$0.isWhitespace })
         let givenTitle = argument.dropFirst(file.count).trimmingCharacters(in: .whitespaces)
-        let title = givenTitle.isEmpty ? (lessonProgress.map { "Lesson \($0.lesson.number): \($0.lesson.title)" } ?? "entk session") : givenTitle
+        let title = givenTitle.isEmpty ? "entk session" : givenTitle
         let text = MarkdownHandout.render(entries, title: title, version: EntkVersion.string, seed: initialSeed)
         let path = resolvePath(file, from: context.origin)
         do { try Self.writeText(text, toPath: path) } catch { return context.fail(error.message) }
-        let count = entries.filter { $0.isRecorded && $0.prose == nil }.count
+        let count = entries.filter(\.isRecorded).count
         context.say("exported \(count) input\(count == 1 ? "" : "s") to \(file)")
         return true
     }
