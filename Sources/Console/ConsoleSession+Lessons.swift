@@ -65,7 +65,7 @@ extension ConsoleSession {
         lessonProgress = LessonProgress(lesson: lesson, stepsShown: 0)
         let heading = "lesson \(lesson.number) · \(lesson.title)"
         let introduction = Lesson.text(lesson.introduction)
-        context.say(introduction.isEmpty ? heading : heading + "\n" + introduction + "\n")
+        context.say(introduction.isEmpty ? heading : heading + "\n" + introduction + "\n\n")
         var prose = "## Lesson \(lesson.number): \(lesson.title)"
         if !introduction.isEmpty { prose += "\n\n" + introduction }
         return showNextStep(context, prose: prose)
