@@ -43,6 +43,7 @@ public enum ConsoleLauncher {
         engine.progress = SilentProgress(stopRequested: { Interrupts.isPending })
         let session = ConsoleSession(engine: engine, display: display, seed: options.seed ?? 0,
                                      preludeDirectory: preludeDirectory(options, environment: environment))
+        session.lessonsDirectory = lessonsDirectory(environment: environment)
         defer { session.close() }
         if let directory = options.preludeDirectory, !options.noPrelude, !isDirectory(directory) {
             display.writeError("entk: prelude directory '\(directory)' not found\n")
@@ -112,14 +113,29 @@ public enum ConsoleLauncher {
         if options.noPrelude { return nil }
         if let directory = options.preludeDirectory { return isDirectory(directory) ? directory : nil }
         if let directory = environment["ENTK_PRELUDE"], !directory.isEmpty { return directory }
+        guard let root = packageRoot() else { return nil }
+        let prelude = (root as NSString).appendingPathComponent("prelude")
+        return isDirectory(prelude) ? prelude : nil
+    }
+
+    /// `ENTK_LESSONS`; else `scripts/lessons` in the package the executable was built in,
+    /// when it exists.
+    public static func lessonsDirectory(environment: [String: String]) -> String? {
+        if let directory = environment["ENTK_LESSONS"], !directory.isEmpty { return directory }
+        guard let root = packageRoot() else { return nil }
+        let lessons = (root as NSString).appendingPathComponent("scripts/lessons")
+        return isDirectory(lessons) ? lessons : nil
+    }
+
+    /// The directory holding `Package.swift`, found by walking up from the executable.
+    static func packageRoot() -> String? {
         guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
             return nil
         }
         var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
         while directory.path != "/" {
             if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-                let prelude = directory.appendingPathComponent("prelude").path
-                return isDirectory(prelude) ? prelude : nil
+                return directory.path
             }
             directory.deleteLastPathComponent()
         }

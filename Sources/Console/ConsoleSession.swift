@@ -38,6 +38,11 @@ public struct SessionEntry: Sendable, Equatable {
     public var output: [ExpectedLine]
     /// False for meta-commands that manage the console itself (see `MetaCommand.isRecorded`).
     public var isRecorded: Bool
+    /// Markdown prose a lesson showed before this input (`.lesson`, `.next`, a `#>` note), for
+    /// `.export`.
+    public var prose: String? = nil
+    /// Prose a lesson showed after this input (the `#>` lines closing a step).
+    public var proseAfter: String? = nil
 }
 
 /// Sends what the engine and meta-commands write to the display and to every input
@@ -65,7 +70,7 @@ public final class ConsoleSession {
     /// The seed the session started with, written in `.save` headers.
     public private(set) var initialSeed: UInt64
     /// This session's inputs, in order (prelude and `.read` contents excluded).
-    public private(set) var entries: [SessionEntry] = []
+    public internal(set) var entries: [SessionEntry] = []
     /// Whether `.timer on` is in effect.
     public internal(set) var timerEnabled = false
     /// A seed given on the command line: it wins over the seed in a script's header.
@@ -77,10 +82,21 @@ public final class ConsoleSession {
     /// A monotonic clock in seconds, for `.timer`.
     public var clock: () -> Double = TerminalProgress.monotonicSeconds
 
+    /// Where `.lessons` and `.lesson N` find lesson files (`NN-name.entk`).
+    public var lessonsDirectory: String?
+    /// The lesson being followed, if any.
+    public internal(set) var lessonProgress: LessonProgress?
+    /// A step's inputs to run after the input that showed the step (see `PendingLessonRun`).
+    var pendingLessonRun: PendingLessonRun?
+    /// Prose for the entry of the input now running (set by `.lesson`/`.next`).
+    var pendingProse: String?
+
     var transcript: Transcript?
     /// Canonical paths of the files being read, outermost first (cycle detection).
     var readStack: [String] = []
     private var depth = 0
+    /// True while an input runs inside another (`.read`): a lesson step then runs in place.
+    var isNested: Bool { depth > 1 }
     /// False while the prelude loads: its inputs are not the user's.
     var recordsEntries = true
 
@@ -143,13 +159,23 @@ public final class ConsoleSession {
         let elapsed = clock() - start
         depth -= 1
         router.captures.removeLast()
-        let output = ExpectedLine.lines(from: capture.chunks, failed: !succeeded)
+        var output = ExpectedLine.lines(from: capture.chunks, failed: !succeeded)
         if isTopLevel {
+            let prose = pendingProse
+            pendingProse = nil
             if recordsEntries {
-                entries.append(SessionEntry(text: input, output: output, isRecorded: isRecorded))
+                entries.append(SessionEntry(text: input, output: output, isRecorded: isRecorded, prose: prose))
                 if isRecorded { transcript?.append(input: input, output: output) }
             }
             if timerEnabled { router.display.write("time \(Self.formatSeconds(elapsed))\n") }
+            if let run = pendingLessonRun {
+                // A lesson step's inputs run now, each a top-level input of its own; the
+                // result of the input that showed the step carries all of it (for replays).
+                pendingLessonRun = nil
+                let step = runLessonInputs(run)
+                output += step.output
+                interrupted = interrupted || step.interrupted
+            }
         }
         return InputResult(succeeded: succeeded, output: output, quit: quit, interrupted: interrupted)
     }

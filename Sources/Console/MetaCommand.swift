@@ -66,6 +66,14 @@ extension MetaCommand {
                     isRecorded: false, takesPath: false, handler: { $0.memoryCommand($1) }),
         MetaCommand(name: "reset", synopsis: "", summary: "forget every binding and reload the prelude",
                     isRecorded: true, takesPath: false, handler: { $0.resetCommand($1) }),
+        MetaCommand(name: "lessons", synopsis: "", summary: "list the workshop lessons: number, title, what it shows",
+                    isRecorded: false, takesPath: false, handler: { $0.lessonsCommand($1) }),
+        MetaCommand(name: "lesson", synopsis: "[N|next]", summary: "start lesson N (its first step), go to the next step, or say where you are",
+                    isRecorded: false, takesPath: false, handler: { $0.lessonCommand($1) }),
+        MetaCommand(name: "next", synopsis: "", summary: "show the lesson's next step and run its inputs (same as .lesson next)",
+                    isRecorded: false, takesPath: false, handler: { $0.nextCommand($1) }),
+        MetaCommand(name: "export", synopsis: "FILE.md [TITLE]", summary: "write the session so far as a Markdown handout",
+                    isRecorded: false, takesPath: true, handler: { $0.exportCommand($1) }),
     ]
 
     /// How a typed name (without the dot) resolves against the table.

@@ -21,7 +21,7 @@ struct MetaCommandTests {
         let names = MetaCommand.table.map(\.name)
         #expect(Set(names).count == names.count)
         #expect(Set(names) == ["help", "quit", "vars", "read", "save", "log", "history", "seed", "timer",
-                               "threads", "memory", "reset"])
+                               "threads", "memory", "reset", "lessons", "lesson", "next", "export"])
     }
 
     @Test("an ambiguous prefix fails and lists both commands")
