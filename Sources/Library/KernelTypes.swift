@@ -59,10 +59,12 @@ extension Session {
         let start = a.has("start") ? try a.host("start", as: SpectrumObject.self).spectrum.vectors : nil
         // Reuse (and extend) the cached spectrum unless the request differs in kind.
         if let s = k.spectrum, start == nil, k.spectrumRidge == ridge, method == .auto || method == s.method {
+            s.shouldStop = { [unowned self] in self.shouldStop }
             try s.extend(to: count)
             return .host(SpectrumObject(s, kernel: k, count: count))
         }
-        let s = try Spectrum(kernel: k.kernel, count: count, method: method, ridge: ridge, start: start)
+        let s = try Spectrum(kernel: k.kernel, count: count, method: method, ridge: ridge, start: start,
+                             shouldStop: { [unowned self] in self.shouldStop })
         k.spectrum = s
         k.spectrumRidge = ridge
         return .host(SpectrumObject(s, kernel: k, count: count))
