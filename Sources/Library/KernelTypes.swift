@@ -19,13 +19,12 @@ extension Session {
                 HostProperty("rank_bound", type: "number", summary: "an upper bound on the rank (P for the gram route)") { .number(Double(try kernel($0).kernel.rankBound)) },
                 HostProperty("step", type: "number", summary: "the model step the kernel was computed at") { .number(Double(try kernel($0).step)) },
                 HostProperty("memory", type: "number", summary: "bytes held") { .number(Double(try kernel($0).kernel.heldBytes)) },
-                HostProperty("by_layer", type: "list", summary: "one kernel per parameter group; they sum to this one") { [unowned self] v in
+                HostProperty("by_layer", type: "list", summary: "one kernel per parameter group; they sum to this one") { v in
                     let k = try kernel(v)
                     guard k.model.model.step == k.step else {
                         throw LanguageError("the model has trained since this kernel was computed (step \(k.step) → \(k.model.model.step)); compute a new kernel first")
                     }
                     let layers = try EmpiricalNTK.byLayer(model: k.model.model, inputs: k.inputs, options: k.options)
-                    _ = self
                     return .list(layers.map { .host(KernelObject($0.kernel, model: k.model, inputs: k.inputs, options: k.options)) })
                 },
             ],
