@@ -9,12 +9,14 @@ import Networks
 /// arranged as the view's matrix (`KernelView`). The kernel is held either densely (routes
 /// "jacobian" and "structured") or as a factor A with K = A Aᵀ (route "gram", when A is narrower
 /// than it is tall: entries, blocks and products K·V = A(AᵀV) come from A, and the spectrum from
-/// G = AᵀA, so the big matrix is never formed). `route` and `routeReason` record what was done.
+/// G = AᵀA, so the big matrix is never formed). The factor is explicit Jacobian rows or, for the
+/// flat view when cheaper, the model's layer traces (`TraceFactor`). `route` and `routeReason`
+/// record what was done.
 public final class EmpiricalNTK {
-    /// Dense K, or a factor: K = left · (right ?? left)ᵀ.
+    /// Dense K, or a factor: K = A Aᵀ.
     enum Storage {
         case dense(Matrix)
-        case factor(left: Matrix, right: Matrix?)
+        case factor(any KernelFactor)
     }
 
     public let view: KernelView
@@ -56,17 +58,23 @@ public final class EmpiricalNTK {
         let factor = try ViewFactor(model: model, inputs: inputs, options: options)
         let plan = try KernelPlan.choose(model: model, factor: factor, options: options, budget: budget)
         let storage: Storage
+        var reason = plan.reason
         switch plan.route {
         case .structured:
             storage = .dense(try StructuredKernel.matrix(model: model, inputs: inputs, options: options, scales: factor.scales))
         case .gram:
-            let (l, r) = try factor.full(blockBytes: plan.blockBytes)
-            storage = .factor(left: l, right: r)
+            if let traces = try cheaperTraceFactor(model: model, inputs: inputs, factor: factor, options: options, budget: budget) {
+                storage = .factor(traces)
+                reason += String(format: "; J held as layer traces (AᵀA in %.2g GFLOP instead of %.2g)",
+                                 traces.gramFlops / 1e9, explicitGramFlops(factor) / 1e9)
+            } else {
+                storage = .factor(try factor.full(blockBytes: plan.blockBytes).left)
+            }
         default:
             storage = .dense(try denseFromJacobian(factor, cacheFactor: plan.cacheFactor, blockBytes: plan.blockBytes))
         }
         self.init(view: options.view, groups: options.groups, samples: inputs.rows, outputs: model.outputSize,
-                  parameterCount: factor.parameters, route: plan.route, reason: plan.reason, budget: budget,
+                  parameterCount: factor.parameters, route: plan.route, reason: reason, budget: budget,
                   storage: storage)
     }
 
@@ -88,7 +96,7 @@ public final class EmpiricalNTK {
     public var heldBytes: Int {
         switch storage {
         case .dense(let k): return MemoryBudget.matrixBytes(k.rows, k.cols)
-        case .factor(let l, let r): return MemoryBudget.matrixBytes(l.rows, l.cols) * (r == nil ? 1 : 2)
+        case .factor(let a): return a.heldBytes
         }
     }
 
@@ -96,7 +104,7 @@ public final class EmpiricalNTK {
     public var rankBound: Int {
         switch storage {
         case .dense: return dimension
-        case .factor(let l, _): return min(dimension, l.cols)
+        case .factor(let a): return min(dimension, a.cols)
         }
     }
 
@@ -107,13 +115,7 @@ public final class EmpiricalNTK {
         }
         switch storage {
         case .dense(let k): return k[i, j]
-        case .factor(let l, let r):
-            let rr = r ?? l
-            return l.storage.withUnsafeBufferPointer { lp in
-                rr.storage.withUnsafeBufferPointer { rp in
-                    BLAS.dot(count: l.cols, lp.baseAddress! + i * l.cols, rp.baseAddress! + j * l.cols)
-                }
-            }
+        case .factor(let a): return dot(a.rowBlock(i..<(i + 1)).storage, a.rowBlock(j..<(j + 1)).storage)
         }
     }
 
@@ -127,8 +129,8 @@ public final class EmpiricalNTK {
             var out = Matrix(rows: rows.count, cols: cols.count)
             for (a, i) in rows.enumerated() { for (b, j) in cols.enumerated() { out[a, b] = k[i, j] } }
             return out
-        case .factor(let l, let r):
-            return try sliceRows(l, rows).multiplied(by: sliceRows(r ?? l, cols), .none, .transpose)
+        case .factor(let a):
+            return try a.rowBlock(rows).multiplied(by: a.rowBlock(cols), .none, .transpose)
         }
     }
 
@@ -137,14 +139,13 @@ public final class EmpiricalNTK {
     public func matrix() throws -> Matrix {
         switch storage {
         case .dense(let k): return k
-        case .factor(let l, let r):
+        case .factor(let a):
             let need = MemoryBudget.matrixBytes(dimension, dimension)
             guard need <= memoryBudget else {
                 throw KernelError.overBudget(needed: need, budget: memoryBudget, what: "the dense \(dimension)×\(dimension) \(view) kernel",
                                              suggestion: "query entries, blocks, products or the spectrum instead (route gram never forms it)")
             }
-            if let r { return try l.multiplied(by: r, .none, .transpose) }
-            return l.gram(.none)
+            return a.rowBlock(0..<dimension).gram(.none)
         }
     }
 
@@ -155,7 +156,7 @@ public final class EmpiricalNTK {
         }
         switch storage {
         case .dense(let k): return try k.multiplied(by: v)
-        case .factor(let l, let r): return try l.multiplied(by: try (r ?? l).multiplied(by: v, .transpose))
+        case .factor(let a): return try a.times(try a.transposeTimes(v))
         }
     }
 
@@ -163,27 +164,40 @@ public final class EmpiricalNTK {
     public var diagonal: [Double] {
         switch storage {
         case .dense(let k): return (0..<dimension).map { k[$0, $0] }
-        case .factor(let l, let r):
-            let rr = r ?? l
-            return l.storage.withUnsafeBufferPointer { lp in
-                rr.storage.withUnsafeBufferPointer { rp in
-                    (0..<dimension).map { BLAS.dot(count: l.cols, lp.baseAddress! + $0 * l.cols, rp.baseAddress! + $0 * l.cols) }
+        case .factor(let a):
+            // Row norms, a block of rows at a time so an implicit factor is never made whole.
+            let step = max(1, (32 << 20) / max(1, 8 * a.cols))
+            return stride(from: 0, to: dimension, by: step).flatMap { start -> [Double] in
+                let block = a.rowBlock(start..<min(dimension, start + step))
+                return (0..<block.rows).map { i in
+                    block.storage.withUnsafeBufferPointer { BLAS.dot(count: a.cols, $0.baseAddress! + i * a.cols, $0.baseAddress! + i * a.cols) }
                 }
             }
         }
     }
 
-    /// For factored symmetric kernels: G = AᵀA (F×F), whose nonzero spectrum equals K's.
-    func gramOfFactor() -> Matrix? {
-        if case .factor(let l, nil) = storage { return l.gram(.transpose) }
+    /// The factor A (K = A Aᵀ) when the kernel is factored.
+    var factor: (any KernelFactor)? {
+        if case .factor(let a) = storage { return a }
         return nil
     }
+}
 
-    /// The factor A (K = A Aᵀ) when the kernel is factored and symmetric.
-    var symmetricFactor: Matrix? {
-        if case .factor(let l, nil) = storage { return l }
-        return nil
-    }
+/// Flops of G = AᵀA by SYRK on the explicit factor: n·F².
+func explicitGramFlops(_ factor: ViewFactor) -> Double {
+    Double(factor.dimension) * Double(factor.width) * Double(factor.width)
+}
+
+/// The layer-trace factor of a flat kernel when forming its AᵀA costs fewer flops than the SYRK
+/// on the explicit factor and its working memory fits the budget; nil otherwise (other views, or
+/// models whose layers make the traces dearer).
+func cheaperTraceFactor(model: any DifferentiableModel, inputs: Matrix, factor: ViewFactor, options: KernelOptions,
+                        budget: Int) throws -> TraceFactor? {
+    guard options.view == .flat else { return nil }
+    let traces = try TraceFactor(model: model, inputs: inputs, groups: options.groups, scales: factor.scales)
+    guard traces.gramFlops < explicitGramFlops(factor),
+          traces.heldBytes + traces.gramWorkBytes + MemoryBudget.matrixBytes(traces.cols, traces.cols) <= budget else { return nil }
+    return traces
 }
 
 /// Rows `range` of `m` as a new matrix.

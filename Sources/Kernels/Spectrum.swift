@@ -111,13 +111,8 @@ public final class Spectrum {
         guard want > count else { return }
         switch method {
         case .gram:
-            let a = kernel.symmetricFactor!
-            let v = columns(gramVectors!, count..<want)
-            var u = try a.multiplied(by: v)
-            for j in 0..<u.cols {
-                let s = 1 / gramValues[count + j].squareRoot()
-                for i in 0..<u.rows { u[i, j] *= s }
-            }
+            // u_i = A v_i / √λ_i: normalising the columns divides by √λ_i and absorbs roundoff.
+            let u = try kernel.factor!.times(columns(gramVectors!, count..<want))
             append(values: Array(gramValues[count..<want]), vectors: normalised(u))
         case .direct:
             if fullDecomposition { return }
@@ -196,7 +191,7 @@ public final class Spectrum {
     }
 
     private func decomposeGram() throws {
-        guard let g = kernel.gramOfFactor() else { return }
+        guard let g = try kernel.factor?.gram() else { return }
         let pairs = try SymmetricEigen.all(g)
         let top = pairs.values.first ?? 0
         // Beyond the rank, u_i = A v_i/√λ_i is noise: keep eigenvalues clearly above roundoff.
@@ -209,9 +204,16 @@ public final class Spectrum {
     private func append(values newValues: [Double], vectors newVectors: Matrix) {
         let old = vectors
         var merged = Matrix(rows: old.rows, cols: old.cols + newVectors.cols)
-        for i in 0..<old.rows {
-            for j in 0..<old.cols { merged[i, j] = old[i, j] }
-            for j in 0..<newVectors.cols { merged[i, old.cols + j] = newVectors[i, j] }
+        merged.storage.withUnsafeMutableBufferPointer { m in
+            old.storage.withUnsafeBufferPointer { o in
+                newVectors.storage.withUnsafeBufferPointer { v in
+                    for i in 0..<old.rows {
+                        let row = m.baseAddress! + i * merged.cols
+                        row.update(from: o.baseAddress! + i * old.cols, count: old.cols)
+                        (row + old.cols).update(from: v.baseAddress! + i * newVectors.cols, count: newVectors.cols)
+                    }
+                }
+            }
         }
         values += newValues.map { $0 + shift }
         vectors = fixSigns(merged)
@@ -237,30 +239,48 @@ public func cliffs(of values: [Double], limit: Int = 3, floor: Double = 1e-8) ->
 /// Columns `range` of `m`.
 func columns(_ m: Matrix, _ range: Range<Int>) -> Matrix {
     var out = Matrix(rows: m.rows, cols: range.count)
-    for i in 0..<m.rows { for (k, j) in range.enumerated() { out[i, k] = m[i, j] } }
-    return out
-}
-
-/// Each column divided by its L2 norm (zero columns left alone).
-func normalised(_ m: Matrix) -> Matrix {
-    var out = m
-    for j in 0..<m.cols {
-        var s = 0.0
-        for i in 0..<m.rows { s += m[i, j] * m[i, j] }
-        guard s > 0 else { continue }
-        let inv = 1 / s.squareRoot()
-        for i in 0..<m.rows { out[i, j] *= inv }
+    m.storage.withUnsafeBufferPointer { src in
+        out.storage.withUnsafeMutableBufferPointer { dst in
+            for i in 0..<m.rows {
+                (dst.baseAddress! + i * range.count).update(from: src.baseAddress! + i * m.cols + range.lowerBound, count: range.count)
+            }
+        }
     }
     return out
 }
 
-/// Flips each column so its entry of largest magnitude (the first such) is positive.
+/// Each column divided by its L2 norm (zero columns left alone), in row-major passes.
+func normalised(_ m: Matrix) -> Matrix {
+    var out = m
+    let rows = m.rows, cols = m.cols
+    var scale = [Double](repeating: 0, count: cols)
+    out.storage.withUnsafeMutableBufferPointer { p in
+        scale.withUnsafeMutableBufferPointer { s in
+            for i in 0..<rows { for j in 0..<cols { s[j] += p[i * cols + j] * p[i * cols + j] } }
+            for j in 0..<cols { s[j] = s[j] > 0 ? 1 / s[j].squareRoot() : 1 }
+            for i in 0..<rows { for j in 0..<cols { p[i * cols + j] *= s[j] } }
+        }
+    }
+    return out
+}
+
+/// Flips each column so that its entry of largest magnitude (the first such, within a relative
+/// 1e-12) is positive, in row-major passes.
 func fixSigns(_ m: Matrix) -> Matrix {
     var out = m
-    for j in 0..<m.cols {
-        var best = 0.0
-        for i in 0..<m.rows where abs(m[i, j]) > abs(best) + 1e-12 * abs(best) { best = m[i, j] }
-        if best < 0 { for i in 0..<m.rows { out[i, j] = -m[i, j] } }
+    let rows = m.rows, cols = m.cols
+    var best = [Double](repeating: 0, count: cols)
+    out.storage.withUnsafeMutableBufferPointer { p in
+        best.withUnsafeMutableBufferPointer { b in
+            for i in 0..<rows {
+                for j in 0..<cols {
+                    let v = p[i * cols + j]
+                    if abs(v) > abs(b[j]) + 1e-12 * abs(b[j]) { b[j] = v }
+                }
+            }
+            guard b.contains(where: { $0 < 0 }) else { return }
+            for i in 0..<rows { for j in 0..<cols where b[j] < 0 { p[i * cols + j] = -p[i * cols + j] } }
+        }
     }
     return out
 }
