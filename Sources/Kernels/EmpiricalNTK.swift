@@ -134,13 +134,14 @@ public final class EmpiricalNTK {
         }
     }
 
-    /// The whole n×n matrix. For a factored kernel this forms A·Aᵀ, after checking n² bytes
-    /// against the budget (the error suggests `block`, `apply` or the spectrum instead).
+    /// The whole n×n matrix. For a factored kernel this forms A·Aᵀ from explicit rows, after
+    /// checking n² + n·F bytes against the budget (the error suggests `block`, `apply` or the
+    /// spectrum instead).
     public func matrix() throws -> Matrix {
         switch storage {
         case .dense(let k): return k
         case .factor(let a):
-            let need = MemoryBudget.matrixBytes(dimension, dimension)
+            let need = MemoryBudget.matrixBytes(dimension, dimension) + MemoryBudget.matrixBytes(dimension, a.cols)
             guard need <= memoryBudget else {
                 throw KernelError.overBudget(needed: need, budget: memoryBudget, what: "the dense \(dimension)×\(dimension) \(view) kernel",
                                              suggestion: "query entries, blocks, products or the spectrum instead (route gram never forms it)")

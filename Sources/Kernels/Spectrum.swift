@@ -25,8 +25,8 @@ public struct Cliff: Equatable, Sendable, CustomStringConvertible {
 ///
 /// `extend(to:)` grows the set without starting over where the method allows:
 /// - gram: G is decomposed once at the first query; more pairs cost one product A v_i each.
-/// - direct: a full decomposition (k ≥ n/3) is kept whole; otherwise dsyevr recomputes the top
-///   max(k', 2k) (doubling, so repeated small extensions stay cheap overall).
+/// - direct: a full decomposition (k ≥ n/5) is kept and served k at a time; otherwise dsyevr
+///   recomputes the top max(k', 2k) (doubling, so repeated small extensions stay cheap overall).
 /// - iterative: the current vectors warm-start the block iteration for k' pairs.
 /// Values are descending; vectors are unit columns with the sign fixed so that the entry of
 /// largest magnitude is positive (replays reproduce them). An optional ridge (relative to the
@@ -53,7 +53,8 @@ public final class Spectrum {
 
     private var gramValues: [Double] = []
     private var gramVectors: Matrix?
-    private var fullDecomposition = false
+    /// Direct method: every eigenpair, once dsyevd has run; served `want` at a time.
+    private var fullDecomposition: EigenPairs?
     private let directLimit: Int
 
     /// Computes the top `count` eigenpairs of `kernel`.
@@ -115,17 +116,19 @@ public final class Spectrum {
             let u = try kernel.factor!.times(columns(gramVectors!, count..<want))
             append(values: Array(gramValues[count..<want]), vectors: normalised(u))
         case .direct:
-            if fullDecomposition { return }
-            let k2 = min(n, max(want, 2 * count))
-            let dense = try kernel.matrix()
-            let pairs: EigenPairs
-            if 3 * k2 >= n {
-                pairs = try SymmetricEigen.all(dense)
-                fullDecomposition = true
-            } else {
-                pairs = try SymmetricEigen.top(dense, count: k2)
+            if fullDecomposition == nil {
+                let k2 = min(n, max(want, 2 * count))
+                let dense = try kernel.matrix()
+                // Measured at n = 841: dsyevr(200) 0.107 s, dsyevd (all) 0.093 s, dsyevr(100) 0.070 s.
+                if 5 * k2 < n {
+                    let pairs = try SymmetricEigen.top(dense, count: k2)
+                    replace(values: pairs.values, vectors: pairs.vectors)
+                    return
+                }
+                fullDecomposition = try SymmetricEigen.all(dense)
             }
-            replace(values: pairs.values, vectors: pairs.vectors)
+            let all = fullDecomposition!
+            replace(values: Array(all.values[0..<want]), vectors: columns(all.vectors, 0..<want))
         case .iterative, .auto:
             let warm = start ?? (count > 0 ? vectors : nil)
             let result = try IterativeEigen.top(count: want, dimension: n, start: warm, tolerance: tolerance,
