@@ -81,6 +81,42 @@ public protocol ConsoleEngine: AnyObject {
     /// `.memory [LIMIT]`: reports the memory budget (and sets it when `limit` is given, e.g.
     /// `"4G"`); returns the lines to print.
     func memory(limit: String?) throws -> String
+
+    /// Binds the global `name` to a string, or to the language's "nothing" when `value` is nil
+    /// (the console binds `out` this way for `--out DIR`). Nothing is echoed or recorded.
+    func bind(_ name: String, string value: String?) throws
+
+    /// The figures (plots) the inputs since the last call showed or saved, oldest first; the
+    /// engine then forgets them. The console keeps them with each input for `.export`.
+    func takeFigures() -> [EngineFigure]
+}
+
+/// A figure an input showed or saved, as `.export` needs it: the name it was saved under, if
+/// any, and its SVG document, rendered only when asked for.
+public struct EngineFigure: @unchecked Sendable, Equatable {
+    /// The file name the input saved it under (`spectrum.svg`), or nil when it was only shown.
+    public var savedName: String?
+    private let source: Source
+
+    private final class Source {
+        let render: () -> String
+        init(_ render: @escaping () -> String) { self.render = render }
+    }
+
+    /// - Parameter svg: renders the SVG document; called once per export, and it must return
+    ///   the figure as it was when shown.
+    public init(savedName: String?, svg: @escaping () -> String) {
+        self.savedName = savedName
+        self.source = Source(svg)
+    }
+
+    /// The SVG document.
+    public var svg: String { source.render() }
+
+    /// Two figures are equal when they are the same figure under the same name.
+    public static func == (a: EngineFigure, b: EngineFigure) -> Bool {
+        a.source === b.source && a.savedName == b.savedName
+    }
 }
 
 extension ConsoleEngine {
@@ -90,4 +126,8 @@ extension ConsoleEngine {
     public func memory(limit: String?) throws -> String {
         throw EngineHookError("this engine has no memory budget")
     }
+    public func bind(_ name: String, string value: String?) throws {
+        throw EngineHookError("this engine cannot bind '\(name)'")
+    }
+    public func takeFigures() -> [EngineFigure] { [] }
 }

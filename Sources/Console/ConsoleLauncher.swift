@@ -14,6 +14,8 @@ public struct ConsoleOptions: Sendable, Equatable {
     public var noHistory = false
     public var keepGoing = false
     public var seed: UInt64?
+    /// `--out DIR`: the directory scripts write figures to, bound as `out` (created if missing).
+    public var outputDirectory: String?
     public init() {}
 }
 
@@ -31,6 +33,8 @@ public enum ConsoleLauncher {
     public static let banner = "entk \(EntkVersion.string) · empirical NTK console · .help for help"
     /// Entries kept in the history file.
     public static let historyLimit = 1000
+    /// The name bound to the `--out` directory (a string), or to none without the option.
+    public static let outputVariable = "out"
 
     /// Runs entk as `options` ask: check, record, a script, piped standard input, or the
     /// interactive console. Returns the exit status.
@@ -45,6 +49,13 @@ public enum ConsoleLauncher {
                                      preludeDirectory: preludeDirectory(options, environment: environment))
         session.lessonsDirectory = lessonsDirectory(environment: environment)
         defer { session.close() }
+        if let directory = options.outputDirectory {
+            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                display.writeError("entk: cannot create the output directory '\(directory)': \(error.localizedDescription)\n")
+                return ExitStatus.fileError
+            }
+        }
+        session.presetBindings = [(outputVariable, options.outputDirectory)]
         if let directory = options.preludeDirectory, !options.noPrelude, !isDirectory(directory) {
             display.writeError("entk: prelude directory '\(directory)' not found\n")
         }

@@ -91,11 +91,12 @@ extension ConsoleSession {
         return outcome
     }
 
-    /// Loads every `*.entk` file of the prelude directory in lexical order. A failing file
-    /// stops at its first error (reported with `file:line`) and the next file still loads.
-    /// Returns where failures happened.
+    /// Binds `presetBindings`, then loads every `*.entk` file of the prelude directory in
+    /// lexical order. A failing file stops at its first error (reported with `file:line`) and
+    /// the next file still loads. Returns where failures happened.
     @discardableResult
     public func loadPrelude() -> [InputOrigin] {
+        bindPresets()
         guard let directory = preludeDirectory else { return [] }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             router.writeError("prelude: cannot read directory '\(directory)'\n")
@@ -148,4 +149,15 @@ extension ConsoleSession {
     }
 
     static func directory(of path: String) -> String { (path as NSString).deletingLastPathComponent }
+}
+
+extension ConsoleSession {
+    /// Binds each of `presetBindings` in the engine; a failure is reported, not fatal.
+    func bindPresets() {
+        for (name, value) in presetBindings {
+            do { try engine.bind(name, string: value) } catch {
+                router.writeError("entk: cannot bind '\(name)': \(error)\n")
+            }
+        }
+    }
 }

@@ -43,6 +43,8 @@ public struct SessionEntry: Sendable, Equatable {
     public var prose: String? = nil
     /// Prose a lesson showed after this input (the `#>` lines closing a step).
     public var proseAfter: String? = nil
+    /// The figures this input showed or saved (inputs of a `.read` count for the `.read`).
+    public var figures: [EngineFigure] = []
 }
 
 /// Sends what the engine and meta-commands write to the display and to every input
@@ -77,6 +79,9 @@ public final class ConsoleSession {
     public var seedOverride: UInt64?
     /// Prelude files (`*.entk`, lexical order) loaded at start and after `.reset`.
     public var preludeDirectory: String?
+    /// Names bound before the prelude loads, at start and after `.reset`, to a string or
+    /// (nil) to nothing: `out` for `--out DIR`. They are not inputs: no transcript shows them.
+    public var presetBindings: [(name: String, value: String?)] = []
     /// `.read` refuses to nest deeper than this.
     public static let readNestingLimit = 16
     /// A monotonic clock in seconds, for `.timer`.
@@ -163,8 +168,9 @@ public final class ConsoleSession {
         if isTopLevel {
             let prose = pendingProse
             pendingProse = nil
+            let figures = engine.takeFigures()
             if recordsEntries {
-                entries.append(SessionEntry(text: input, output: output, isRecorded: isRecorded, prose: prose))
+                entries.append(SessionEntry(text: input, output: output, isRecorded: isRecorded, prose: prose, figures: figures))
                 if isRecorded { transcript?.append(input: input, output: output) }
             }
             if timerEnabled { router.display.write("time \(Self.formatSeconds(elapsed))\n") }

@@ -61,6 +61,14 @@ public final class LanguageEngine: ConsoleEngine {
 
     public func help(_ topic: String?) -> String? { session.interpreter.help(topic) }
 
+    public func bind(_ name: String, string value: String?) throws {
+        session.interpreter.define(name, value.map(Value.string) ?? .nothing)
+    }
+
+    public func takeFigures() -> [EngineFigure] {
+        session.takeFigures().map { figure in EngineFigure(savedName: figure.savedName) { figure.svg } }
+    }
+
     public func setThreads(_ count: Int) throws -> String {
         guard count >= 1 else { throw EngineHookError("the thread count must be at least 1, got \(count)") }
         return "threads \(session.setThreads(count))"

@@ -2,26 +2,66 @@ import Foundation
 
 /// The session as a Markdown handout (`.export FILE.md`): a title, then each input in an
 /// `entk` code block followed by its output, errors under an **Error** label, lesson text as
-/// prose, and an image link beside any input that wrote an SVG.
+/// prose, and an image link after each input that showed or saved a plot.
 ///
 /// Entries of console-management commands (`.save`, `.history`, `.export` …) are left out, as
 /// in `.save`; the `.lesson`/`.next` inputs appear only as the prose they showed, and the
 /// inputs a lesson step ran follow as ordinary inputs, with the step's `#>` notes as prose.
+///
+/// Figures are written beside the Markdown file, so the handout directory is self-contained:
+/// a plot the input saved keeps its file name (`spectrum.svg`), a plot that was only shown is
+/// named after the handout (`handout-1.svg`, `handout-2.svg`, …); a name already taken gets
+/// `-2`, `-3` … before `.svg`.
 public enum MarkdownHandout {
-    /// Renders `entries` (oldest first) under `title`.
-    public static func render(_ entries: [SessionEntry], title: String, version: String, seed: UInt64) -> String {
+    /// The Markdown text and the figures to write beside it, under the names the text links.
+    public struct Handout {
+        public var text: String
+        public var images: [(fileName: String, figure: EngineFigure)]
+    }
+
+    /// Renders `entries` (oldest first) under `title`; `imageStem` names figures that were
+    /// only shown (`STEM-1.svg`, …), usually the handout's file name without `.md`.
+    public static func render(_ entries: [SessionEntry], title: String, version: String, seed: UInt64,
+                              imageStem: String = "figure") -> Handout {
         var blocks: [String] = ["# \(title)",
                                 "Exported from entk \(version), session seed \(seed). Each input is followed by its output; running the inputs in order reproduces them."]
+        var images: [(fileName: String, figure: EngineFigure)] = []
+        var unnamed = 0
         for entry in entries {
             if let prose = entry.prose { blocks.append(prose) }
             if entry.isRecorded {
                 blocks.append(fenced(entry.text, language: "entk"))
                 blocks.append(contentsOf: outputBlocks(entry.output))
-                blocks.append(contentsOf: images(input: entry.text, output: entry.output).map { "![](\($0))" })
+                for figure in entry.figures {
+                    var wanted = figure.savedName.flatMap(usableName)
+                    if wanted == nil {
+                        unnamed += 1
+                        wanted = "\(imageStem)-\(unnamed).svg"
+                    }
+                    let name = freeName(wanted!, taken: Set(images.map(\.fileName)))
+                    images.append((name, figure))
+                    blocks.append("![](\(name))")
+                }
             }
             if let prose = entry.proseAfter { blocks.append(prose) }
         }
-        return blocks.joined(separator: "\n\n") + "\n"
+        return Handout(text: blocks.joined(separator: "\n\n") + "\n", images: images)
+    }
+
+    /// A saved file name fit to link and write beside the handout: it ends in `.svg`, does not
+    /// start with `.`, and needs no escaping in a Markdown link.
+    static func usableName(_ name: String) -> String? {
+        let plain = name.allSatisfy { $0.isLetter || $0.isNumber || "-_.+".contains($0) }
+        return plain && name.hasSuffix(".svg") && !name.hasPrefix(".") ? name : nil
+    }
+
+    /// `name`, or `name` with `-2`, `-3` … before `.svg` when it is taken.
+    static func freeName(_ name: String, taken: Set<String>) -> String {
+        guard taken.contains(name) else { return name }
+        let stem = String(name.dropLast(4))
+        var k = 2
+        while taken.contains("\(stem)-\(k).svg") { k += 1 }
+        return "\(stem)-\(k).svg"
     }
 
     /// Consecutive output lines form one `text` block; consecutive error lines one block under
@@ -49,26 +89,6 @@ public enum MarkdownHandout {
         return blocks
     }
 
-    /// The SVG files an input wrote: `file: "NAME.svg"` in the input, or a `wrote NAME.svg`
-    /// line in its output; each once, in order of appearance.
-    static func images(input: String, output: [ExpectedLine]) -> [String] {
-        var names: [String] = []
-        func add(_ name: String) { if !names.contains(name) { names.append(name) } }
-        for name in matches(of: #"file:\s*"([^"]+\.svg)""#, in: input) { add(name) }
-        for case .output(let line) in output {
-            for name in matches(of: #"wrote\s+(\S+\.svg)"#, in: line) { add(name) }
-        }
-        return names
-    }
-
-    private static func matches(of pattern: String, in text: String) -> [String] {
-        guard let expression = try? NSRegularExpression(pattern: pattern) else { return [] }
-        let range = NSRange(text.startIndex..., in: text)
-        return expression.matches(in: text, range: range).compactMap { match in
-            Range(match.range(at: 1), in: text).map { String(text[$0]) }
-        }
-    }
-
     /// A fenced block whose fence is longer than any run of backticks inside it.
     static func fenced(_ text: String, language: String) -> String {
         var longest = 0
@@ -90,11 +110,20 @@ extension ConsoleSession {
         let file = String(argument.prefix { !$0.isWhitespace })
         let givenTitle = argument.dropFirst(file.count).trimmingCharacters(in: .whitespaces)
         let title = givenTitle.isEmpty ? "entk session" : givenTitle
-        let text = MarkdownHandout.render(entries, title: title, version: EntkVersion.string, seed: initialSeed)
         let path = resolvePath(file, from: context.origin)
-        do { try Self.writeText(text, toPath: path) } catch { return context.fail(error.message) }
-        let count = entries.filter(\.isRecorded).count
-        context.say("exported \(count) input\(count == 1 ? "" : "s") to \(file)")
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let handout = MarkdownHandout.render(entries, title: title, version: EntkVersion.string, seed: initialSeed,
+                                             imageStem: stem.isEmpty ? "figure" : stem)
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try Self.writeText(handout.text, toPath: path)
+            for image in handout.images {
+                try Self.writeText(image.figure.svg, toPath: (directory as NSString).appendingPathComponent(image.fileName))
+            }
+        } catch { return context.fail(error.message) }
+        let count = entries.filter(\.isRecorded).count, figures = handout.images.count
+        let also = figures == 0 ? "" : " and \(figures) figure\(figures == 1 ? "" : "s")"
+        context.say("exported \(count) input\(count == 1 ? "" : "s")\(also) to \(file)")
         return true
     }
 }

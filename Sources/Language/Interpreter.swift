@@ -26,6 +26,9 @@ public final class Interpreter {
     public private(set) var lastDiagnostics: [Diagnostic] = []
     /// At most this many syntax errors are printed for one input (the rest are counted).
     public var maximumReportedErrors = 20
+    /// Called with each value a top-level statement echoes, just before its text is written
+    /// (hosts use it to notice what was shown, e.g. the plots of an input for a handout).
+    public var echoObserver: ((Value) -> Void)?
 
     /// An interpreter with the core builtins registered, writing to `sink`.
     public init(sink: OutputSink) {
@@ -81,7 +84,10 @@ public final class Interpreter {
             lastDiagnostics = []
             for statement in statements {
                 do {
-                    if let value = try evaluator.runTopLevel(statement) { evaluator.sink.write(value.echoText + "\n") }
+                    if let value = try evaluator.runTopLevel(statement) {
+                        echoObserver?(value)
+                        evaluator.sink.write(value.echoText + "\n")
+                    }
                 } catch {
                     report([Interpreter.diagnostic(from: error, span: statement.span)])
                     return false

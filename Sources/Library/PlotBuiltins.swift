@@ -65,8 +65,10 @@ extension Session {
             ],
             methods: [
                 Builtin("save", [BuiltinParameter("path", .string, summary: "where to write the SVG, e.g. \"spectrum.svg\"")],
-                        summary: "writes the plot as an SVG file") { a in
-                    try a.receiver(as: PlotObject.self).save(try a.string("path"), argument: "path")
+                        summary: "writes the plot as an SVG file (and prints nothing)") { [unowned self] a in
+                    let plot = try a.receiver(as: PlotObject.self), path = try a.string("path")
+                    try plot.save(path, argument: "path")
+                    self.noteFigure(plot, savedAs: path)
                     return .nothing
                 },
             ]))
@@ -78,8 +80,10 @@ extension Session {
     ] }
 
     private var plotBuiltin: Builtin {
-        Builtin("plot", [BuiltinParameter("x", summary: "a spectrum, tracker, history, tensor, or a list of trackers/tensors"),
+        Builtin("plot", [BuiltinParameter("x", summary: "a spectrum, tracker, history, tensor, or a list of spectra/trackers/tensors"),
                          BuiltinParameter("y", default: .nothing, summary: "y values when x holds the x coordinates (tensors)"),
+                         BuiltinParameter("names", .optional(.list), default: .nothing, requiresLabel: true,
+                                          summary: "legend names of the curves of a list x, one string each"),
                          BuiltinParameter("title", .optional(.string), default: .nothing, requiresLabel: true, summary: "the title"),
                          BuiltinParameter("xlabel", .optional(.string), default: .nothing, requiresLabel: true, summary: "the x-axis label"),
                          BuiltinParameter("ylabel", .optional(.string), default: .nothing, requiresLabel: true, summary: "the y-axis label"),
@@ -92,8 +96,9 @@ extension Session {
                     plot(s) draws a spectrum λ_i against i on a log scale with its largest cliffs (ratio ≥ 1.5) marked; \
                     plot(t) a tracker's values against steps; plot(h) a history's loss against step (log scale); \
                     plot(v) a 1-d tensor against its index and plot(x, y) y against x; plot([t1, t2]) several curves \
-                    on one plot, named by tracker name or "series k". The result echoes as terminal text; \
-                    with file: "name.svg" the SVG is written and nothing is returned.
+                    on one plot, named by tracker name or "series k" unless names: ["…", "…"] says otherwise; \
+                    plot([s1, s2]) several spectra (log scale, no cliff marks). The result echoes as terminal text; \
+                    with file: "name.svg" the SVG is written and nothing is returned or printed.
                     """) { [unowned self] a in
             try self.finish(.line(try self.linePlot(a)), a)
         }
@@ -106,6 +111,10 @@ extension Session {
                             BuiltinParameter("ylabel", .optional(.string), default: .nothing, requiresLabel: true, summary: "the row-axis label"),
                             BuiltinParameter("file", .optional(.string), default: .nothing, requiresLabel: true,
                                              summary: "write SVG to this path and return none"),
+                            BuiltinParameter("rows_from", .integer, default: .number(0), requiresLabel: true,
+                                             summary: "the index shown for the first row (1 for frequencies k = 1, 2, …)"),
+                            BuiltinParameter("columns_from", .integer, default: .number(0), requiresLabel: true,
+                                             summary: "the index shown for the first column"),
                             BuiltinParameter("width", .integer, default: .number(72), requiresLabel: true, summary: "terminal width in characters"),
                             BuiltinParameter("height", .integer, default: .number(50), requiresLabel: true, summary: "most cell rows in the terminal")],
                 returns: "plot", summary: "a heatmap of a matrix, e.g. heatmap(features(s, data)) for s from ntk(m, data, beta: 0.3)",
@@ -120,8 +129,9 @@ extension Session {
             guard t.shape[0] > 0, t.shape[1] > 0 else {
                 throw LanguageError("heatmap needs a non-empty tensor for t, got shape \(Tensor.describe(shape: t.shape))", argument: "t")
             }
-            let h = try Heatmap(t, title: self.label(a, "title") ?? "", xLabel: self.label(a, "xlabel") ?? "column",
+            var h = try Heatmap(t, title: self.label(a, "title") ?? "", xLabel: self.label(a, "xlabel") ?? "column",
                                 yLabel: self.label(a, "ylabel") ?? "row")
+            (h.rowOrigin, h.columnOrigin) = (try a.integer("rows_from"), try a.integer("columns_from"))
             return try self.finish(.heatmap(h), a)
         }
     }
@@ -137,7 +147,9 @@ extension Session {
         guard height >= 3 else { throw LanguageError("height must be at least 3 rows, got \(height)", argument: "height") }
         let plot = PlotObject(figure, width: width, height: height)
         if a.has("file") {
-            try plot.save(try a.string("file"), argument: "file")
+            let path = try a.string("file")
+            try plot.save(path, argument: "file")
+            noteFigure(plot, savedAs: path)
             return .nothing
         }
         return .host(plot)
@@ -164,8 +176,11 @@ extension Session {
         case .list(let items) where items.isEmpty || items.contains(where: { if case .host = $0 { return true } else { return false } }):
             try noY(a, "a list")
             guard !items.isEmpty else { throw LanguageError("plot needs at least one series in the list x", argument: "x") }
-            plot = LinePlot(xLabel: "step", series: try items.enumerated().map { try series($0.element, index: $0.offset) }, logY: log ?? false)
+            let allSpectra = items.allSatisfy { if case .host(_ as SpectrumObject) = $0 { return true } else { return false } }
+            plot = LinePlot(xLabel: "step", series: try items.enumerated().map { try series($0.element, index: $0.offset) },
+                            logY: log ?? allSpectra)
             if items.contains(where: { if case .host(_ as TrackerObject) = $0 { return false } else { return true } }) { plot.xLabel = "index" }
+            if allSpectra { (plot.title, plot.yLabel) = ("eigenvalue spectra", "eigenvalue") }
         case .host(let t as TrackerObject):
             try noY(a, "a tracker")
             plot = LinePlot(title: t.name, xLabel: "step", yLabel: "value", series: [try series(a["x"], index: 0)], logY: log ?? false)
@@ -181,6 +196,7 @@ extension Session {
                 plot = LinePlot(xLabel: "index", yLabel: "value", series: [Series(name: "values", values: x)], logY: log ?? false)
             }
         }
+        if a.has("names") { try name(&plot.series, a) }
         if let t = try label(a, "title") { plot.title = t }
         if let t = try label(a, "xlabel") { plot.xLabel = t }
         if let t = try label(a, "ylabel") { plot.yLabel = t }
@@ -194,13 +210,31 @@ extension Session {
         if a.has("y") { throw LanguageError("y is only for tensors; x is \(what)", argument: "y") }
     }
 
-    /// One series of a list: a tracker (named by its name) or a 1-d tensor ("series k").
+    /// Renames the curves from `names:`, one string per series.
+    private func name(_ series: inout [Series], _ a: Arguments) throws {
+        let names = try a.list("names")
+        guard names.count == series.count else {
+            throw LanguageError("names has \(names.count) entr\(names.count == 1 ? "y" : "ies") for \(series.count) curve\(series.count == 1 ? "" : "s")", argument: "names")
+        }
+        for (k, value) in names.enumerated() {
+            guard case .string(let text) = value else {
+                throw LanguageError("names must be strings, got \(value.typeName) at position \(k)", argument: "names")
+            }
+            series[k].name = text
+        }
+    }
+
+    /// One series of a list: a tracker (named by its name), a spectrum ("spectrum k", its
+    /// eigenvalues against index) or a 1-d tensor ("series k").
     private func series(_ v: Value, index: Int) throws -> Series {
         if case .host(let t as TrackerObject) = v {
             return Series(name: t.name, x: t.steps, y: t.values)
         }
+        if case .host(let s as SpectrumObject) = v {
+            return Series(name: "spectrum \(index)", values: s.values)
+        }
         guard case .host(let t as TensorObject) = v else {
-            throw LanguageError("plot expects trackers or 1-d tensors in the list x, got \(v.typeName) at position \(index)", argument: "x")
+            throw LanguageError("plot expects spectra, trackers or 1-d tensors in the list x, got \(v.typeName) at position \(index)", argument: "x")
         }
         guard t.tensor.shape.count == 1 else {
             throw LanguageError("plot expects 1-d tensors in the list x, got shape \(Tensor.describe(shape: t.tensor.shape)) at position \(index)", argument: "x")

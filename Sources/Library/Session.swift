@@ -21,6 +21,8 @@ public final class Session {
     public var memoryBudget: Int
     /// Where long work reports progress; the console installs a terminal display.
     public var progress: any ProgressReporter = SilentProgress()
+    /// Plots shown or saved since the console last asked (`takeFigures()`).
+    var shownFigures: [ShownFigure] = []
 
     /// A session writing output to `sink`, seeded with `seed`.
     public init(sink: OutputSink, seed: UInt64 = 0) {
@@ -29,6 +31,7 @@ public final class Session {
         random = RandomGenerator(seed: seed)
         memoryBudget = Session.defaultMemoryBudget()
         for install in Session.tables { install(self) }
+        installFigureObserver()
     }
 
     /// The tables of builtins, each installing functions and host types into the registry.

@@ -14,9 +14,14 @@ extension Heatmap {
         let gw = cell * Double(grid.columns), gh = cell * Double(grid.rows)
         let left = 64.0, top = title.isEmpty ? 24.0 : 48.0, bottom = 56.0
         let scaleX = left + gw + 24, scaleW = 16.0
-        let width = scaleX + scaleW + 64, height = top + gh + bottom
+        // A title wider than the grid widens the figure; it stays centred over the grid when it fits.
+        let titleWidth = title.isEmpty ? 0 : SVG.estimatedWidth(title, size: 16, bold: true)
+        let width = max(scaleX + scaleW + 64, titleWidth + 32), height = top + gh + bottom
         var out = [SVG.header(width: width, height: height)]
-        if !title.isEmpty { out.append(SVG.text(title, x: left + gw / 2, y: 28, size: 16, extra: " font-weight=\"bold\" class=\"title\"")) }
+        if !title.isEmpty {
+            let x = min(max(left + gw / 2, 16 + titleWidth / 2), width - 16 - titleWidth / 2)
+            out.append(SVG.text(title, x: x, y: 28, size: 16, extra: " font-weight=\"bold\" class=\"title\""))
+        }
         out.append("<g class=\"cells\" shape-rendering=\"crispEdges\">")
         for r in 0..<grid.rows {
             for c in 0..<grid.columns {
@@ -27,15 +32,17 @@ extension Heatmap {
         }
         out.append("</g>")
         out.append("<rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(gw))\" height=\"\(SVG.n(gh))\" fill=\"none\" stroke=\"black\"/>")
-        for r in Axis.indexTicks(count: rows, target: 10) {
+        // Ticks at most 10 per axis and at least 18 px (rows) or 36 px (columns) apart, so
+        // labels never collide on small cells.
+        for r in Axis.indexTicks(count: rows, target: max(1, min(10, Int(gh / 18)))) {
             let y = top + (Double(r) + 0.5) / Double(rowBin) * cell
             out.append("<line x1=\"\(SVG.n(left - 4))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(left))\" y2=\"\(SVG.n(y))\" stroke=\"black\"/>")
-            out.append(SVG.text(String(r), x: left - 7, y: y + 4, anchor: "end", size: 11, extra: " class=\"tick\""))
+            out.append(SVG.text(String(r + rowOrigin), x: left - 7, y: y + 4, anchor: "end", size: 11, extra: " class=\"tick\""))
         }
-        for c in Axis.indexTicks(count: columns, target: 10) {
+        for c in Axis.indexTicks(count: columns, target: max(1, min(10, Int(gw / 36)))) {
             let x = left + (Double(c) + 0.5) / Double(colBin) * cell
             out.append("<line x1=\"\(SVG.n(x))\" y1=\"\(SVG.n(top + gh))\" x2=\"\(SVG.n(x))\" y2=\"\(SVG.n(top + gh + 4))\" stroke=\"black\"/>")
-            out.append(SVG.text(String(c), x: x, y: top + gh + 17, size: 11, extra: " class=\"tick\""))
+            out.append(SVG.text(String(c + columnOrigin), x: x, y: top + gh + 17, size: 11, extra: " class=\"tick\""))
         }
         if !xLabel.isEmpty { out.append(SVG.text(xLabel, x: left + gw / 2, y: height - 14, size: 13, extra: " class=\"xlabel\"")) }
         if rowBin > 1 || colBin > 1 {

@@ -10,7 +10,7 @@ extension Heatmap {
     /// column indices below, then the x label and the scale. No colour.
     public func text(width: Int = 72, height: Int = 50) -> String {
         let rowTicksAll = Axis.indexTicks(count: rows, target: 8)
-        let margin = (rowTicksAll.map { String($0).count }.max() ?? 1) + 1
+        let margin = (rowTicksAll.map { String($0 + rowOrigin).count }.max() ?? 1) + 1
         let available = max(width - margin - 1, 4)
         let colBin = (columns + available - 1) / available, rowBin = (rows + max(height, 2) - 1) / max(height, 2)
         let grid = downsampled(rowBin: rowBin, colBin: colBin)
@@ -23,7 +23,7 @@ extension Heatmap {
         for i in 0..<grid.rows {
             canvas[i, margin] = tickRows.contains(i) ? "┤" : "│"
             if tickRows.contains(i) {
-                let label = String(i * rowBin)
+                let label = String(i * rowBin + rowOrigin)
                 canvas.put(label, row: i, column: margin - 1 - label.count)
             }
             for j in 0..<grid.columns {
@@ -35,7 +35,7 @@ extension Heatmap {
         canvas[grid.rows, margin] = "└"
         for j in 0..<grid.columns { canvas[grid.rows, margin + 1 + j] = "─" }
         for j in Axis.indexTicks(count: grid.columns, target: max(2, grid.columns / 8)) {
-            let label = String(j * colBin)
+            let label = String(j * colBin + columnOrigin)
             canvas[grid.rows, margin + 1 + j] = "┬"
             if canvas.isFree(row: grid.rows + 1, column: max(margin + j, 0), length: label.count + 1) {
                 canvas.put(label, row: grid.rows + 1, column: margin + 1 + j)

@@ -9,6 +9,10 @@ public struct Heatmap: Equatable, Sendable {
     public var yLabel: String
     public let rows: Int
     public let columns: Int
+    /// The index shown for the first row (0 by default; 1 for frequencies k = 1, 2, …).
+    public var rowOrigin = 0
+    /// The index shown for the first column.
+    public var columnOrigin = 0
     /// Row-major entries.
     public let values: [Double]
 

@@ -2,8 +2,9 @@ import Foundation
 
 extension LinePlot {
     /// The plot as an SVG document (640×400 by default): white background, framed axes with
-    /// ticks and tick labels, axis labels, title, one `<path class="series">` per drawable run,
-    /// dashed marker lines with labels, and a legend with one entry per series.
+    /// ticks and tick labels (a log axis labels its decades 10ᵏ), axis labels, title, one
+    /// `<path class="series">` per drawable run, dashed marker lines with labels, and, when
+    /// there are several series, a legend with one entry per series.
     public func svg(width: Double = 640, height: Double = 400) -> String {
         let f = frame(xTarget: 8, yTarget: 6)
         let left = 72.0, right = 24.0, top = title.isEmpty ? 24.0 : 44.0, bottom = 56.0
@@ -29,7 +30,11 @@ extension LinePlot {
             let y = py(logY ? log10(t) : t)
             out.append("<line x1=\"\(SVG.n(left))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(left + pw))\" y2=\"\(SVG.n(y))\" stroke=\"#e6e6e6\"/>")
             out.append("<line x1=\"\(SVG.n(left - 5))\" y1=\"\(SVG.n(y))\" x2=\"\(SVG.n(left))\" y2=\"\(SVG.n(y))\" stroke=\"black\"/>")
-            out.append(SVG.text(Axis.format(t), x: left - 8, y: y + 4, anchor: "end", size: 11, extra: " class=\"tick\""))
+            if logY {
+                out.append(SVG.decade(Int(log10(t).rounded()), x: left - 8, y: y + 4, anchor: "end", size: 11))
+            } else {
+                out.append(SVG.text(Axis.format(t), x: left - 8, y: y + 4, anchor: "end", size: 11, extra: " class=\"tick\""))
+            }
         }
         for t in f.xTicks {
             let x = px(t)
@@ -65,9 +70,15 @@ extension LinePlot {
                 }
             }
         }
-        // Legend, top right inside the area.
+        if series.count > 1 { out.append(legend(px: px, py: py, left: left, top: top, pw: pw, ph: ph)) }
+        out.append("</svg>")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The legend box, in the corner of the plotting area that covers the fewest points.
+    private func legend(px: (Double) -> Double, py: (Double) -> Double, left: Double, top: Double, pw: Double, ph: Double) -> String {
+        var out: [String] = []
         let longest = Double(series.map(\.name.count).max() ?? 0)
-        // The legend goes in the corner of the plotting area that covers the fewest points.
         let lw = 34 + 6.5 * longest, lh = Double(series.count) * 18 + 8
         let points = series.flatMap { runs($0).flatMap { $0 } }.map { (px($0.0), py($0.1)) }
         let topY = top + 8 + (markers.isEmpty ? 0 : 44), bottomY = top + ph - lh - 8
@@ -84,7 +95,6 @@ extension LinePlot {
             out.append(SVG.text(s.name, x: lx + 30, y: y, anchor: "start", size: 11, extra: " class=\"legend-entry\""))
         }
         out.append("</g>")
-        out.append("</svg>")
-        return out.joined(separator: "\n") + "\n"
+        return out.joined(separator: "\n")
     }
 }

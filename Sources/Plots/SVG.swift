@@ -28,6 +28,20 @@ public enum SVG {
         "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\"\(extra)>\(escape(s))</text>"
     }
 
+    /// A tick label 10ᵏ for a decade of a log axis: "10" with the exponent raised in a
+    /// `<tspan class="exponent">` (a minus sign for negative k), as on printed log axes.
+    static func decade(_ k: Int, x: Double, y: Double, anchor: String, size: Int) -> String {
+        let exponent = k < 0 ? "−\(-k)" : "\(k)"
+        return "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(size)\" class=\"tick\">10"
+            + "<tspan class=\"exponent\" dy=\"-5\" font-size=\"\(max(size - 3, 6))\">\(exponent)</tspan></text>"
+    }
+
+    /// A rough width in pixels of `s` set at `size` (average glyph 0.6 em; bold a little wider),
+    /// for keeping titles inside the figure.
+    static func estimatedWidth(_ s: String, size: Double, bold: Bool = false) -> Double {
+        Double(s.count) * size * (bold ? 0.62 : 0.56)
+    }
+
     static func header(width: Double, height: Double) -> String {
         """
         <?xml version="1.0" encoding="UTF-8"?>

@@ -33,6 +33,9 @@ struct Entk: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The session seed (overrides a script's header).", valueName: "N"))
     var seed: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp("Bind `out` to DIR (created if missing): scripts write their figures there.", valueName: "DIR"))
+    var out: String?
+
     func validate() throws {
         let modes = [file != nil, check != nil, record != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("give at most one of FILE, --check FILE, --record FILE") }
@@ -48,6 +51,7 @@ struct Entk: ParsableCommand {
         options.noHistory = noHistory
         options.keepGoing = keepGoing
         options.seed = seed
+        options.outputDirectory = out
         let status = ConsoleLauncher.run(options, engine: LanguageEngine())
         if status != 0 { throw ExitCode(status) }
     }

@@ -12,12 +12,14 @@ struct ExportTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let (session, _, _) = makeSession(seed: 7)
         session.lessonsDirectory = directory.path
-        for input in [".lesson 1", "say wrote spectrum.svg", "fail oops", ".history", "```", ".vars"] {
+        for input in [".lesson 1", "draw spectrum > spectrum.svg", "fail oops", ".history", "```", ".vars"] {
             session.execute(input, origin: .console)
         }
         let file = directory.appendingPathComponent("handout.md")
         let result = session.execute(".export \(file.path) Demo handout", origin: .console)
-        #expect(result.output == [.output("exported 6 inputs to \(file.path)")])
+        #expect(result.output == [.output("exported 6 inputs and 1 figure to \(file.path)")])
+        let figure = try String(contentsOf: directory.appendingPathComponent("spectrum.svg"), encoding: .utf8)
+        #expect(figure.contains("<text>spectrum</text>"))
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text == """
             # Demo handout
@@ -47,11 +49,7 @@ struct ExportTests {
             Done.
 
             ```entk
-            say wrote spectrum.svg
-            ```
-
-            ```text
-            wrote spectrum.svg
+            draw spectrum > spectrum.svg
             ```
 
             ![](spectrum.svg)
@@ -87,12 +85,37 @@ struct ExportTests {
             """)
     }
 
-    @Test("images come from file: \"NAME.svg\" in an input and from wrote lines, once each")
-    func images() {
+    @Test("figures are named after the handout, or keep the name they were saved under, never twice")
+    func imageNames() {
         let (session, _, _) = makeSession()
-        session.execute("say plot(s, file: \"a.svg\") wrote a.svg", origin: .console)
-        let text = MarkdownHandout.render(session.entries, title: "t", version: "0", seed: 0)
-        #expect(text.components(separatedBy: "![](a.svg)").count == 2)
+        for input in ["draw a", "draw b > x.svg", "{\ndraw c > x.svg\ndraw d\n}", "draw e > my plot.svg", "say no figure"] {
+            session.execute(input, origin: .console)
+        }
+        let handout = MarkdownHandout.render(session.entries, title: "t", version: "0", seed: 0, imageStem: "notes")
+        #expect(handout.images.map(\.fileName) == ["notes-1.svg", "x.svg", "x-2.svg", "notes-2.svg", "notes-3.svg"])
+        for (image, title) in zip(handout.images, ["a", "b", "c", "d", "e"]) {
+            #expect(image.figure.svg.contains("<text>\(title)</text>"), "\(image.fileName) holds figure \(title)")
+        }
+        for name in handout.images.map(\.fileName) {
+            #expect(handout.text.components(separatedBy: "![](\(name))").count == 2, "\(name) linked once")
+        }
+    }
+
+    @Test(".export writes every figure beside the Markdown, wherever the input saved it")
+    func imagesBesideHandout() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (session, _, _) = makeSession()
+        session.execute("draw shown", origin: .console)
+        session.execute("draw saved > elsewhere.svg", origin: .console)
+        let file = directory.appendingPathComponent("handout.md")
+        #expect(session.execute(".export \(file.path)", origin: .console).output
+                == [.output("exported 2 inputs and 2 figures to \(file.path)")])
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("draw shown\n```\n\n![](handout-1.svg)"))
+        #expect(text.contains("draw saved > elsewhere.svg\n```\n\n![](elsewhere.svg)"))
+        #expect(try String(contentsOf: directory.appendingPathComponent("handout-1.svg"), encoding: .utf8).contains("<text>shown</text>"))
+        #expect(try String(contentsOf: directory.appendingPathComponent("elsewhere.svg"), encoding: .utf8).contains("<text>saved</text>"))
     }
 
     @Test(".export without a file, or to a path it cannot write, fails clearly")

@@ -9,7 +9,9 @@ import Foundation
 /// - `mixed` prints a line, then fails with an error line;
 /// - `plainfail` fails writing its message through `write`, not `writeError`;
 /// - `{` opens a block that runs its inner lines when the matching `}` arrives;
-/// - `#` lines and blank lines are empty; `rand` prints a number derived from the seed.
+/// - `#` lines and blank lines are empty; `rand` prints a number derived from the seed;
+/// - `draw TITLE` shows a figure (an SVG holding TITLE) and `draw TITLE > NAME` saves one
+///   under NAME, printing nothing; names bound with `bind` print their string (or `none`).
 final class TestEngine: ConsoleEngine {
     var output: any ConsoleOutput = DiscardingOutput()
     var interruptCheck: () -> Bool = { false }
@@ -20,6 +22,9 @@ final class TestEngine: ConsoleEngine {
     /// Every run call: (source, file, firstLine).
     private(set) var runs: [(source: String, file: String, line: Int)] = []
     private(set) var resets = 0
+    /// Names bound through `bind(_:string:)`.
+    private(set) var strings: [String: String?] = [:]
+    private var figures: [EngineFigure] = []
 
     func inputStatus(_ source: String) -> ConsoleInputStatus {
         let lines = source.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -47,6 +52,14 @@ final class TestEngine: ConsoleEngine {
             } else if line == "plainfail" {
                 output.write("\(location): error: reported through write\n")
                 return false
+            } else if line.hasPrefix("draw ") {
+                let parts = line.dropFirst(5).components(separatedBy: " > ")
+                let title = parts[0]
+                figures.append(EngineFigure(savedName: parts.count > 1 ? parts[1] : nil) {
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>\(title)</text></svg>\n"
+                })
+            } else if let value = strings[line] {
+                output.write((value ?? "none") + "\n")
             } else if line == "rand" {
                 draws += 1
                 output.write("\(seed &* 1000 &+ draws)\n")
@@ -78,7 +91,15 @@ final class TestEngine: ConsoleEngine {
 
     func reset() {
         values = [:]
+        strings = [:]
         resets += 1
+    }
+
+    func bind(_ name: String, string value: String?) throws { strings[name] = value }
+
+    func takeFigures() -> [EngineFigure] {
+        defer { figures = [] }
+        return figures
     }
 
     func help(_ topic: String?) -> String? {

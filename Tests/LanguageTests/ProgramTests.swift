@@ -73,3 +73,12 @@ func scriptStopsAtFirstError() {
         """)
     #expect(session.echo("x") == "[1, 2]")
 }
+
+@Test("the echo observer sees each value a top-level statement echoes, and nothing else")
+func echoObserver() {
+    let session = Session()
+    var seen: [String] = []
+    session.interpreter.echoObserver = { seen.append($0.echoText) }
+    session.run("x = 1\nx\n2;\nprint(3)\nfn f() { 4 }\nf()\n\"s\"\nnone")
+    #expect(seen == ["1", "\"s\""])
+}

@@ -77,6 +77,40 @@ struct PlotBindingTests {
         #expect(out.contains("eigenvector →"))
     }
 
+    @Test("names: renames the curves of a list; a list of spectra draws on a log scale")
+    func namesAndSpectra() {
+        let out = output("plot([arange(1, 5), arange(5, 1, -1)], names: [\"up\", \"down\"], width: 30, height: 5)")
+        #expect(out.hasSuffix("• up   + down\n"), "\(out)")
+        let session = Session(sink: TextBuffer())
+        _ = output("m = tms(features: 6, hidden: 2, seed: 0)\nd = m.samples(20, seed: 1)\ns = ntk(m, d).eig(8)", in: session)
+        let spectra = output("plot([s, s], width: 40, height: 6)", in: session)
+        #expect(spectra.hasPrefix("eigenvalue spectra\neigenvalue (log scale)\n"), "\(spectra)")
+        #expect(spectra.hasSuffix("• spectrum 0   + spectrum 1\n"), "\(spectra)")
+        #expect(output("plot([arange(3)], names: [\"a\", \"b\"])").contains("names has 2 entries for 1 curve"))
+        #expect(output("plot([arange(3)], names: [1])").contains("names must be strings, got number at position 0"))
+    }
+
+    @Test("rows_from and columns_from number the heatmap's rows and columns")
+    func heatmapOrigin() {
+        let out = output("heatmap(eye(3), rows_from: 1, columns_from: 5)")
+        #expect(out.contains("1 ┤█\n2 ┤ █\n3 ┤  █"), "\(out)")
+        #expect(out.contains("\n   5"), "\(out)")
+    }
+
+    @Test("the session remembers the plots inputs echo or save, once each, until asked")
+    func figures() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let session = Session(sink: TextBuffer())
+        _ = output("p = plot(arange(3))\nq = heatmap(eye(2))", in: session)
+        #expect(session.takeFigures().isEmpty, "binding a plot shows nothing")
+        _ = output("p\nprint(1)\nq.save(\"\(dir)/q.svg\")\nq\nplot(arange(4), file: \"\(dir)/r.svg\")", in: session)
+        let figures = session.takeFigures()
+        #expect(figures.map(\.savedName) == [nil, "q.svg", "r.svg"])
+        #expect(figures[1].svg == (try String(contentsOfFile: "\(dir)/q.svg", encoding: .utf8)))
+        #expect(session.takeFigures().isEmpty)
+    }
+
     @Test("bad arguments are errors that name the argument and the shape")
     func errors() {
         #expect(output("heatmap(zeros(2, 2, 2))").contains("heatmap needs a 2-d tensor for t, got shape (2, 2, 2)"))

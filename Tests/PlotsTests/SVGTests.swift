@@ -8,16 +8,23 @@ import Plots
 /// Collects the elements of an SVG document, failing on malformed XML.
 final class SVGScan: NSObject, XMLParserDelegate {
     var elements: [(name: String, attributes: [String: String])] = []
+    /// The content of each `<text>`, `<tspan>`s included (`10` with exponent `3` is "103").
     var texts: [String] = []
-    private var current = ""
+    /// The content of each `<tspan class="exponent">`.
+    var exponents: [String] = []
+    private var current = "", span: String?
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
         elements.append((name, attributes))
-        current = ""
+        if name == "text" { current = "" }
+        if name == "tspan", attributes["class"] == "exponent" { span = "" }
     }
-    func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        current += string
+        span? += string
+    }
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         if name == "text" { texts.append(current) }
-        current = ""
+        if name == "tspan", let text = span { exponents.append(text); span = nil }
     }
     func count(_ name: String, class className: String) -> Int {
         elements.filter { $0.name == name && $0.attributes["class"] == className }.count
@@ -52,12 +59,39 @@ struct SVGTests {
         #expect(scan.count("text", class: "tick") >= 6)
     }
 
-    @Test("a log-scale spectrum labels its decades and its y axis as log")
+    @Test("a log-scale spectrum labels its decades 10^k and its y axis as log; one series has no legend")
     func spectrum() throws {
         let scan = try #require(SVGScan.parse(LinePlot.spectrum([500, 400, 5, 4], cliffs: [(after: 2, ratio: 80)]).svg()))
         #expect(scan.texts.contains("eigenvalue (log scale)"))
-        #expect(["1", "10", "100", "1e+03"].allSatisfy(scan.texts.contains))
+        #expect(scan.exponents == ["0", "1", "2", "3"])
+        #expect(["100", "101", "102", "103"].allSatisfy(scan.texts.contains), "10 followed by its exponent")
         #expect(scan.texts.contains("after 2 (×80)"))
+        #expect(scan.count("g", class: "legend") == 0)
+        let small = try #require(SVGScan.parse(LinePlot.spectrum([0.02, 3e-5]).svg()))
+        #expect(small.exponents == ["−5", "−4", "−3", "−2", "−1"])
+    }
+
+    @Test("heatmap ticks stay apart on small cells and count from the given origin")
+    func heatmapTicks() throws {
+        var h = try Heatmap(rows: 14, columns: 56, values: (0..<(14 * 56)).map(Double.init))
+        h.rowOrigin = 1
+        let scan = try #require(SVGScan.parse(h.svg()))
+        let ys = scan.elements.filter { $0.name == "text" && $0.attributes["class"] == "tick" && $0.attributes["text-anchor"] == "end" }
+            .compactMap { Double($0.attributes["y"] ?? "") }
+        #expect(ys.count >= 4)
+        #expect(zip(ys, ys.dropFirst()).allSatisfy { $1 - $0 >= 14 }, "row labels at \(ys)")
+        #expect(scan.texts.first == "1", "the first row is labelled 1: \(scan.texts)")
+    }
+
+    @Test("a heatmap title wider than its grid widens the figure")
+    func wideTitle() throws {
+        let title = "a long title over a two by two heatmap of alignments"
+        let svg = try Heatmap(rows: 2, columns: 2, values: [0, 1, 2, 3], title: title).svg()
+        let scan = try #require(SVGScan.parse(svg))
+        let width = try #require(Double(scan.elements[0].attributes["width"] ?? ""))
+        let x = try #require(scan.elements.first { $0.attributes["class"] == "title" }.flatMap { Double($0.attributes["x"] ?? "") })
+        let half = Double(title.count) * 16 * 0.62 / 2
+        #expect(x - half >= 0 && x + half <= width, "title centred at \(x) in a figure \(width) wide")
     }
 
     @Test("a heatmap has one cell per entry, coloured by viridis, and a colour scale")
