@@ -33,7 +33,13 @@ func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
     return times[times.count / 2]
 }
 
-/// Peak resident set size of this process so far, in bytes (VmHWM from /proc/self/status).
+/// Resets the peak resident set size to the current one (writes 5 to /proc/self/clear_refs,
+/// Linux ≥ 4.0), so that each workload reports its own peak.
+func resetPeakResident() {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+/// Peak resident set size of this process since the last reset, in bytes (VmHWM from /proc/self/status).
 func peakResidentBytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
     for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {

@@ -2,7 +2,8 @@ import Foundation
 import LinearAlgebra
 
 // scripts/bench: every workload's median time, the DGEMM calibration from this same run, and
-// the fraction of that ceiling reached. Arguments filter workloads by substring of group/name.
+// the fraction of that ceiling reached, and the workload's own peak resident memory (reset before
+// each). Arguments filter workloads by substring of group/name.
 
 let filters = Array(CommandLine.arguments.dropFirst())
 let all: [Workload] = linearAlgebraWorkloads() + tensorWorkloads() + networkWorkloads() + kernelWorkloads() + consoleWorkloads()
@@ -18,6 +19,7 @@ print("workload".padding(toLength: 60, withPad: " ", startingAt: 0)
       + "median s".leftPad(10) + "GFLOP/s".leftPad(10) + "ceiling".leftPad(9) + "peak RSS".leftPad(10))
 for w in selected {
     do {
+        resetPeakResident()
         let body = try w.prepare()
         let t = try medianSeconds(repeats: w.repeats, body)
         let rate = w.flops.map { $0 / t / 1e9 }
