@@ -38,6 +38,9 @@ func helpOnValues() {
     #expect(session.run("help(len)").hasPrefix("len(x) -> number\n"))
     #expect(session.interpreter.help("len")?.hasPrefix("len(x) -> number") == true)
     #expect(session.run("help(\"operators\")").contains("`^` is right-associative"))
+    // A user function by name, as a student types it for a prelude function.
+    #expect(session.run("fn g(x, y: 2) { x }\nhelp(\"g\")") == "g(x, y: 2)\n  user function\n")
+    #expect(session.run("k = 3\nhelp(\"k\")").contains("error: no help for `k`"))
 }
 
 @Test("bindings summarise long values on one line; define and value(named:) reach globals")

@@ -95,4 +95,7 @@ public final class CallContext {
 
     /// The registry of builtins and host types.
     public var registry: BuiltinRegistry { evaluator.registry }
+
+    /// The global binding called `name`, if any.
+    public func global(_ name: String) -> Value? { evaluator.globals.values[name] }
 }

@@ -63,12 +63,16 @@ public enum CoreBuiltins {
                                               summary: "a name, `type.method` or language topic")],
                     summary: "show help for a function, type, method or language topic") { arguments in
                 let topic: String?
-                switch arguments["topic"] {
-                case .string(let text): topic = text
+                var named = arguments["topic"]
+                switch named {
+                case .string(let text):
+                    topic = text
+                    // help("name") of a user function bound globally (e.g. a prelude function).
+                    if let bound = arguments.context.global(text), case .function = bound { named = bound }
                 case .function(let function): topic = function.name
                 default: topic = nil
                 }
-                if case .function(let function) = arguments["topic"], case .closure = function.kind {
+                if case .function(let function) = named, case .closure = function.kind {
                     arguments.context.write("\(function.signature)\n  user function\n")
                     return .nothing
                 }
