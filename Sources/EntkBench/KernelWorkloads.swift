@@ -12,7 +12,7 @@ func kernelWorkloads() -> [Workload] {
             let x = try model.samples(500, generator: &g).inputs
             return { _ = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .flat)).spectrum(top: 80) }
         },
-        Workload(group: "kernels", "modmlp p=29 trace kernel (structured)", flops: 2 * 841 * 841 * (512 + 512 + 58) / 2) {
+        Workload(group: "kernels", "modmlp p=29 trace kernel (structured)", flops: structuredFlops(p: 29, width: 512)) {
             let model = try ModularMLP(p: 29, width: 512, seed: 0)
             let x = try ModularArithmetic(p: 29).allInputs
             return { _ = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .trace)) }
@@ -22,7 +22,7 @@ func kernelWorkloads() -> [Workload] {
             let x = try ModularArithmetic(p: 29).allInputs
             return { _ = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .trace)).spectrum(top: 200) }
         },
-        Workload(group: "kernels", "modmlp p=113 w=512 trace kernel (12769)", flops: 12769.0 * 12769 * (512 + 512 + 226), repeats: 2) {
+        Workload(group: "kernels", "modmlp p=113 w=512 trace kernel (12769)", flops: structuredFlops(p: 113, width: 512), repeats: 2) {
             let model = try ModularMLP(p: 113, width: 512, seed: 0)
             let x = try ModularArithmetic(p: 113).allInputs
             return { _ = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .trace)) }
@@ -34,4 +34,11 @@ func kernelWorkloads() -> [Workload] {
             return { _ = try kernel.spectrum(top: 200) }
         },
     ]
+}
+
+/// Flops of the structured trace kernel on all p² one-hot inputs: the SYRK A·Aᵀ (N²·H, one
+/// triangle) and the 2p input-column blocks of the W1 kernel (2p · 2p²·H for S·diag(w)·Sᵀ).
+private func structuredFlops(p: Int, width h: Int) -> Double {
+    let n = Double(p * p)
+    return n * n * Double(h) + Double(2 * p) * 2 * Double(p * p) * Double(h)
 }

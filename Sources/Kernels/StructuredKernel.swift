@@ -7,11 +7,19 @@ import Networks
 ///     K_W2 = κ_view · (1/H²) · A Aᵀ
 ///     K_W1 = (s²/H²) · (X Xᵀ) ∘ (Σ' diag(w) Σ'ᵀ),   Σ'[n, h] = σ′(z_h(x_n))  (= 2z for z²)
 ///
-/// which for σ = z² is SCIENCE.md's (4s²/(C H²)) (x·x') Σ_h (Σ_c W2[c,h]²) z_h z'_h in the trace view.
 /// with, per view, w_h = (1/C) Σ_c s_c² W2[c,h]² (trace), ((1/C) Σ_c s_c W2[c,h])² (mean),
 /// s_c1 s_c2 W2[c1,h] W2[c2,h] (pair), and κ = (1/C) Σ_c s_c² (trace), (1/C²) Σ_c s_c² (mean),
-/// [c1 = c2] s_c1² (pair). Cost: two N×N SYRKs of width H and 2p, versus a Jacobian of
-/// N·C·P entries. The flat view has no closed form here (it is N·C wide; use gram or jacobian).
+/// [c1 = c2] s_c1² (pair); for σ = z² and the trace view this is SCIENCE.md's
+/// (4s²/(C H²)) (x·x') Σ_h (Σ_c W2[c,h]²) z_h z'_h.
+///
+/// When X is sparse, as the one-hot (a, b) inputs are (x·x' = [a = a'] + [b = b']), K_W1 is a sum
+/// over input columns j of blocks on the rows R_j where x_j ≠ 0:
+///
+///     K_W1[R_j, R_j] += (s²/H²) · (x_j ∘ Σ'diag(w))[R_j] · (x_j ∘ Σ')[R_j]ᵀ
+///
+/// Cost: K_W2 is N²·H flops (one triangle); K_W1 is Σ_j 2|R_j|²·H by blocks (p = 113: 3 GFLOP)
+/// or N²·(H + 2p) densely (100 GFLOP), whichever is less; a Jacobian would have N·C·P entries.
+/// The flat view has no closed form here (it is N·C wide; use gram or jacobian).
 enum StructuredKernel {
     /// The modular MLP's weights as the closed forms need them.
     struct Weights {
@@ -41,16 +49,17 @@ enum StructuredKernel {
         return nil
     }
 
-    /// Working memory besides the N×N result: Z, A, and one more N×N for the Hadamard factor.
+    /// Working memory besides the N×N result: Z, A, S, S·diag(w) and two row tiles (bounded by N²).
     static func workBytes(model: any DifferentiableModel, samples n: Int) -> Int {
         guard let w = weights(model) else { return 0 }
-        return 2 * MemoryBudget.matrixBytes(n, w.w1.rows) + MemoryBudget.matrixBytes(n, n)
+        return 4 * MemoryBudget.matrixBytes(n, w.w1.rows) + MemoryBudget.matrixBytes(n, n)
     }
 
     /// The view's kernel, built in row tiles of the upper triangle: for rows [i0, i1) against
-    /// columns [i0, n), K_W2 by one GEMM of the activations and K_W1 by two GEMMs (inputs, scaled
-    /// σ′) and a Hadamard product, so the working memory is two tiles (tile × n), not three n×n
-    /// matrices; the lower triangle is filled at the end by a cache-blocked transpose.
+    /// columns [i0, n), K_W2 by one GEMM of the activations and (dense X) K_W1 by two GEMMs
+    /// (inputs, scaled σ′) and a Hadamard product, so the working memory is two tiles (tile × n),
+    /// not three n×n matrices; the lower triangle is filled by a cache-blocked transpose, and for
+    /// sparse X the K_W1 blocks are added to both triangles at the end.
     static func matrix(model: any DifferentiableModel, inputs x: Matrix, options: KernelOptions, scales: [Double]) throws -> Matrix {
         guard let wts = weights(model) else {
             throw KernelError.routeUnavailable(route: "structured", reason: unsupportedReason(model: model, options: options) ?? "")
@@ -83,6 +92,9 @@ enum StructuredKernel {
         var sw = s
         for i in 0..<n { for hi in 0..<h { sw.storage[i * h + hi] *= w[hi] } }
         let coefficient = wts.inputScale * wts.inputScale / (hh * hh)
+        // K_W1 by input-column blocks (after the tiles) when X is sparse enough for them to be cheaper.
+        let blocks = useW1 ? SparseColumns(x) : nil
+        let useBlocks = blocks.map { $0.blockFlops(width: h) < Double(n) * Double(n) * Double(d + h) } ?? false
 
         var k = Matrix(rows: n, cols: n)
         let tile = 256
@@ -102,7 +114,7 @@ enum StructuredKernel {
                         BLAS.gemm(.none, .transpose, m: rows, n: cols, k: h, a: ap.baseAddress! + i0 * h, lda: h,
                                   b: ap.baseAddress! + i0 * h, ldb: h, c: kTile, ldc: n)
                     }
-                    if useW1 {
+                    if useW1 && !useBlocks {
                         BLAS.gemm(.none, .transpose, m: rows, n: cols, k: d, a: xp.baseAddress! + i0 * d, lda: d,
                                   b: xp.baseAddress! + i0 * d, ldb: d, c: t1p.baseAddress!, ldc: cols)
                         BLAS.gemm(.none, .transpose, m: rows, n: cols, k: h, a: swp.baseAddress! + i0 * h, lda: h,
@@ -117,7 +129,52 @@ enum StructuredKernel {
             }}}}}}
             fillLowerTriangle(kp.baseAddress!, n)
         }
+        if useBlocks, let blocks { try blocks.addBlocks(into: &k, left: sw, right: s, scale: coefficient) }
         return k
+    }
+}
+
+/// The nonzeros of a matrix X (N × d) by column: for column j, the rows R_j where X[·, j] ≠ 0
+/// and their values. For the modular MLP's one-hot inputs every column holds p rows.
+struct SparseColumns {
+    let rows: [[Int]]
+    let values: [[Double]]
+
+    init(_ x: Matrix) {
+        var rows = [[Int]](repeating: [], count: x.cols), values = [[Double]](repeating: [], count: x.cols)
+        for i in 0..<x.rows {
+            for j in 0..<x.cols where x.storage[i * x.cols + j] != 0 {
+                rows[j].append(i); values[j].append(x.storage[i * x.cols + j])
+            }
+        }
+        self.rows = rows; self.values = values
+    }
+
+    /// Flops of `addBlocks` with factors of width `width`: Σ_j 2|R_j|²·width.
+    func blockFlops(width: Int) -> Double {
+        rows.reduce(0) { $0 + 2 * Double($1.count) * Double($1.count) * Double(width) }
+    }
+
+    /// K[R_j, R_j] += scale · (x_j ∘ L)[R_j] (x_j ∘ R)[R_j]ᵀ for every column j, i.e.
+    /// K += scale · (X Xᵀ) ∘ (L Rᵀ) on the whole matrix (both triangles). L, R are N × width.
+    func addBlocks(into k: inout Matrix, left: Matrix, right: Matrix, scale: Double) throws {
+        let n = k.cols, width = left.cols
+        for (j, r) in rows.enumerated() where !r.isEmpty {
+            var l = Matrix(rows: r.count, cols: width), rr = Matrix(rows: r.count, cols: width)
+            for (a, row) in r.enumerated() {
+                let v = values[j][a]
+                for t in 0..<width {
+                    l.storage[a * width + t] = v * left.storage[row * width + t]
+                    rr.storage[a * width + t] = v * right.storage[row * width + t]
+                }
+            }
+            let block = try l.multiplied(by: rr, .none, .transpose)
+            k.storage.withUnsafeMutableBufferPointer { kp in
+                for (a, i) in r.enumerated() {
+                    for (b, i2) in r.enumerated() { kp[i * n + i2] += scale * block.storage[a * r.count + b] }
+                }
+            }
+        }
     }
 }
 

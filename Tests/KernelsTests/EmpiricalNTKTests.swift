@@ -68,6 +68,22 @@ struct EmpiricalNTKTests {
         }
     }
 
+    @Test("structured route on dense inputs (W1 by tiles, not one-hot blocks) matches the jacobian route")
+    func structuredDenseInputs() throws {
+        let (model, _) = try smallModularMLP(p: 5, width: 8)
+        let x = randomMatrix(30, 10, seed: 3)
+        for view in [KernelView.trace, .mean, .pair(1, 3)] {
+            for groups in [nil, ["W1"]] as [[String]?] {
+                let o = KernelOptions(view: view, groups: groups, route: .jacobian)
+                var s = o
+                s.route = .structured
+                let d = matrixDifference(try EmpiricalNTK(model: model, inputs: x, options: o).matrix(),
+                                         try EmpiricalNTK(model: model, inputs: x, options: s).matrix())
+                #expect(d < 1e-10, report("modmlp dense inputs \(view) \(groups ?? ["all"])", d, 1e-10))
+            }
+        }
+    }
+
     @Test("structured route with importance rescaling matches the jacobian route")
     func structuredWithBeta() throws {
         let (model, x) = try smallModularMLP(p: 5, width: 8)
