@@ -1,26 +1,10 @@
 import Console
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 import TestSupport
 
 /// The package root, three levels above this file.
 private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// The name of the root element when `data` is well-formed XML, else nil.
-private func xmlRoot(_ data: Data) -> String? {
-    final class Root: NSObject, XMLParserDelegate {
-        var name: String?
-        func parser(_ parser: XMLParser, didStartElement n: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-            if name == nil { name = n }
-        }
-    }
-    let root = Root(), parser = XMLParser(data: data)
-    parser.delegate = root
-    return parser.parse() ? root.name : nil
-}
 
 /// The `.svg` files in `directory`, sorted.
 private func svgFiles(in directory: URL) throws -> [String] {
@@ -104,7 +88,7 @@ struct FigureTests {
                           "tms-spectrum-sparse.svg", "tms-spectrum-wide.svg"])
         for name in names {
             let data = try #require(FileManager.default.contents(atPath: directory.appendingPathComponent(name).path))
-            #expect(xmlRoot(data) == "svg", "\(name) is well-formed XML with an <svg> root")
+            #expect(xmlRootElement(data) == "svg", "\(name) is well-formed XML with an <svg> root")
         }
     }
 
@@ -130,7 +114,7 @@ struct FigureTests {
         #expect(text.components(separatedBy: "![](").count == 3, "p = plot(…) alone shows nothing")
         for name in ["h.svg", "notes-1.svg"] {
             let data = try #require(FileManager.default.contents(atPath: handoutDirectory.appendingPathComponent(name).path))
-            #expect(xmlRoot(data) == "svg", "\(name) is an SVG document")
+            #expect(xmlRootElement(data) == "svg", "\(name) is an SVG document")
         }
         #expect(FileManager.default.contents(atPath: saved.appendingPathComponent("h.svg").path)
                 == FileManager.default.contents(atPath: handoutDirectory.appendingPathComponent("h.svg").path))

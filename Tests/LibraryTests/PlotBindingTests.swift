@@ -1,23 +1,12 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+import TestSupport
 import Language
 import Library
 
 /// True when `path` holds well-formed XML whose root element is <svg>.
 private func isSVG(atPath path: String) -> Bool {
-    guard let data = FileManager.default.contents(atPath: path) else { return false }
-    final class Root: NSObject, XMLParserDelegate {
-        var name: String?
-        func parser(_ parser: XMLParser, didStartElement n: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-            if name == nil { name = n }
-        }
-    }
-    let root = Root(), parser = XMLParser(data: data)
-    parser.delegate = root
-    return parser.parse() && root.name == "svg"
+    FileManager.default.contents(atPath: path).flatMap(xmlRootElement) == "svg"
 }
 
 private func temporaryDirectory() throws -> String {
