@@ -41,6 +41,9 @@ func helpOnValues() {
     // A user function by name, as a student types it for a prelude function.
     #expect(session.run("fn g(x, y: 2) { x }\nhelp(\"g\")") == "g(x, y: 2)\n  user function\n")
     #expect(session.run("k = 3\nhelp(\"k\")").contains("error: no help for `k`"))
+    // A string literal opening the body is the docstring that help shows.
+    let documented = "fn inc(x) {\n    \"Adds one.\\nWorks on tensors too.\"\n    return x + 1\n}\nhelp(\"inc\")\nprint(inc(1))"
+    #expect(session.run(documented) == "inc(x)\n  user function\n  Adds one.\n  Works on tensors too.\n2\n")
 }
 
 @Test("bindings summarise long values on one line; define and value(named:) reach globals")

@@ -72,8 +72,9 @@ public enum CoreBuiltins {
                 case .function(let function): topic = function.name
                 default: topic = nil
                 }
-                if case .function(let function) = named, case .closure = function.kind {
-                    arguments.context.write("\(function.signature)\n  user function\n")
+                if case .function(let function) = named, case .closure(let declaration, _) = function.kind {
+                    let doc = declaration.doc.map { "\n" + $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") } ?? ""
+                    arguments.context.write("\(function.signature)\n  user function\(doc)\n")
                     return .nothing
                 }
                 let registry = arguments.context.registry

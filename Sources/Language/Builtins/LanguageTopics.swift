@@ -34,6 +34,7 @@ public enum LanguageTopics {
             fn name(a, b: 2) { … return value }      f = fn(x) { return x * 2 }
             parameters may have defaults (evaluated at each call) and be passed by label: name(1, b: 3)
             functions see the scope they were defined in; assignments inside a function are local
+            a string literal as the body's first statement is the docstring help(name) shows
             """),
         ("values", """
             number (double), string, bool, none, list, range, function, and host objects

@@ -87,6 +87,13 @@ public final class FunctionDeclaration: @unchecked Sendable {
         self.body = body
         self.span = span
     }
+
+    /// The docstring: a string literal standing as the body's first statement (shown by `help`;
+    /// evaluating it does nothing), e.g. `fn inc(x) { "Adds one."; x + 1 }`.
+    public var doc: String? {
+        guard case .expression(let e, _)? = body.first?.kind, case .string(let text) = e.kind else { return nil }
+        return text
+    }
 }
 
 /// A statement node.
