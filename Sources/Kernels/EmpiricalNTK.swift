@@ -10,13 +10,15 @@ import Networks
 /// "jacobian" and "structured") or as a factor A with K = A Aᵀ (route "gram", when A is narrower
 /// than it is tall: entries, blocks and products K·V = A(AᵀV) come from A, and the spectrum from
 /// G = AᵀA, so the big matrix is never formed). The factor is explicit Jacobian rows or, for the
-/// flat view when cheaper, the model's layer traces (`TraceFactor`). `route` and `routeReason`
-/// record what was done.
+/// flat view when cheaper, the model's layer traces (`TraceFactor`). Route "structured" holds the
+/// closed-form ingredients (`StructuredOperator`) and forms the matrix when first asked for it.
+/// `route` and `routeReason` record what was done.
 public final class EmpiricalNTK {
-    /// Dense K, or a factor: K = A Aᵀ.
+    /// Dense K, a factor (K = A Aᵀ), or the modular MLP's closed-form ingredients.
     enum Storage {
         case dense(Matrix)
         case factor(any KernelFactor)
+        case structured(StructuredOperator)
     }
 
     public let view: KernelView
@@ -61,7 +63,7 @@ public final class EmpiricalNTK {
         var reason = plan.reason
         switch plan.route {
         case .structured:
-            storage = .dense(try StructuredKernel.matrix(model: model, inputs: inputs, options: options, scales: factor.scales))
+            storage = .structured(try StructuredOperator(model: model, inputs: inputs, options: options, scales: factor.scales))
         case .gram:
             if let traces = try cheaperTraceFactor(model: model, inputs: inputs, factor: factor, options: options, budget: budget) {
                 storage = .factor(traces)
@@ -97,13 +99,14 @@ public final class EmpiricalNTK {
         switch storage {
         case .dense(let k): return MemoryBudget.matrixBytes(k.rows, k.cols)
         case .factor(let a): return a.heldBytes
+        case .structured(let op): return op.heldBytes
         }
     }
 
     /// Upper bound on the rank: min(n, factor width) for a factor, n for a dense kernel.
     public var rankBound: Int {
         switch storage {
-        case .dense: return dimension
+        case .dense, .structured: return dimension
         case .factor(let a): return min(dimension, a.cols)
         }
     }
@@ -116,6 +119,7 @@ public final class EmpiricalNTK {
         switch storage {
         case .dense(let k): return k[i, j]
         case .factor(let a): return dot(a.rowBlock(i..<(i + 1)).storage, a.rowBlock(j..<(j + 1)).storage)
+        case .structured(let op): return try op.block(rows: i..<(i + 1), cols: j..<(j + 1)).storage[0]
         }
     }
 
@@ -131,6 +135,8 @@ public final class EmpiricalNTK {
             return out
         case .factor(let a):
             return try a.rowBlock(rows).multiplied(by: a.rowBlock(cols), .none, .transpose)
+        case .structured(let op):
+            return try op.block(rows: rows, cols: cols)
         }
     }
 
@@ -140,6 +146,7 @@ public final class EmpiricalNTK {
     public func matrix() throws -> Matrix {
         switch storage {
         case .dense(let k): return k
+        case .structured(let op): return try op.matrix()
         case .factor(let a):
             let need = MemoryBudget.matrixBytes(dimension, dimension) + MemoryBudget.matrixBytes(dimension, a.cols)
             guard need <= memoryBudget else {
@@ -150,7 +157,8 @@ public final class EmpiricalNTK {
         }
     }
 
-    /// K·V for an n×b block V. Dense: one GEMM (2n²b flops); factored: A(AᵀV) (4nFb flops).
+    /// K·V for an n×b block V. Dense: one GEMM (2n²b flops); factored: A(AᵀV) (4nFb flops);
+    /// structured: from the closed-form ingredients (`StructuredOperator.apply`).
     public func apply(_ v: Matrix) throws -> Matrix {
         guard v.rows == dimension else {
             throw KernelError.shapeMismatch("cannot apply the \(dimension)×\(dimension) kernel to a \(v.rows)×\(v.cols) block")
@@ -158,6 +166,7 @@ public final class EmpiricalNTK {
         switch storage {
         case .dense(let k): return try k.multiplied(by: v)
         case .factor(let a): return try a.times(try a.transposeTimes(v))
+        case .structured(let op): return try op.apply(v)
         }
     }
 
@@ -165,6 +174,7 @@ public final class EmpiricalNTK {
     public var diagonal: [Double] {
         switch storage {
         case .dense(let k): return (0..<dimension).map { k[$0, $0] }
+        case .structured(let op): return op.diagonal
         case .factor(let a):
             // Row norms, a block of rows at a time so an implicit factor is never made whole.
             let step = max(1, (32 << 20) / max(1, 8 * a.cols))

@@ -68,6 +68,24 @@ struct EmpiricalNTKTests {
         }
     }
 
+    @Test("structured kernels answer entries, blocks, K·V and the diagonal before their matrix exists")
+    func structuredOperator() throws {
+        let (model, onehot) = try smallModularMLP(p: 7, width: 8)
+        let dense = randomMatrix(30, 14, seed: 3)
+        let importance = (0..<7).map { pow(0.8, Double($0)) }
+        for (x, inputs) in [(onehot, "one-hot"), (dense, "dense")] {
+            for view in [KernelView.trace, .mean, .pair(1, 1)] {
+                for groups in [nil, ["W1"], ["W2"]] as [[String]?] {
+                    var o = KernelOptions(view: view, groups: groups, importance: importance, beta: 0.5, route: .structured)
+                    let structured = try EmpiricalNTK(model: model, inputs: x, options: o)
+                    o.route = .jacobian
+                    try expectSameKernel(structured, try EmpiricalNTK(model: model, inputs: x, options: o),
+                                         "\(inputs) \(view) \(groups ?? ["all"])")
+                }
+            }
+        }
+    }
+
     @Test("structured route on dense inputs (W1 by tiles, not one-hot blocks) matches the jacobian route")
     func structuredDenseInputs() throws {
         let (model, _) = try smallModularMLP(p: 5, width: 8)

@@ -90,3 +90,27 @@ func randomMatrix(_ n: Int, _ k: Int, seed: UInt64) -> Matrix {
 }
 
 import Testing
+
+/// Every operation of `kernel` against `reference` (a dense jacobian-route kernel): entries,
+/// blocks, K·V and the diagonal first (so a kernel that forms its matrix lazily is checked
+/// without it), then the matrix and the top eigenpairs (values against dsyevd, vectors by residuals).
+func expectSameKernel(_ kernel: EmpiricalNTK, _ reference: EmpiricalNTK, _ what: String) throws {
+    let n = reference.dimension
+    let e = relativeDifference(try kernel.entry(n - 1, 2), try reference.entry(n - 1, 2))
+    #expect(e < 1e-10, report("\(what) entry", e, 1e-10))
+    let b = matrixDifference(try kernel.block(rows: 3..<9, cols: 1..<n), try reference.block(rows: 3..<9, cols: 1..<n))
+    #expect(b < 1e-10, report("\(what) block", b, 1e-10))
+    let v = randomMatrix(n, 4, seed: 9)
+    let a = matrixDifference(try kernel.apply(v), try reference.apply(v))
+    #expect(a < 1e-10, report("\(what) K·V", a, 1e-10))
+    let g = maxRelativeDifference(kernel.diagonal, reference.diagonal)
+    #expect(g < 1e-10, report("\(what) diagonal", g, 1e-10))
+    let d = matrixDifference(try kernel.matrix(), try reference.matrix())
+    #expect(d < 1e-10, report("\(what) matrix", d, 1e-10))
+    let s = try kernel.spectrum(top: 8)
+    let expected = try SymmetricEigen.all(try reference.matrix())
+    let values = maxRelativeDifference(s.values, Array(expected.values.prefix(8)))
+    #expect(values < 1e-10, report("\(what) eigenvalues", values, 1e-10))
+    let residual = try s.residualNorms().max()! / expected.values[0]
+    #expect(residual < 1e-10, report("\(what) residual", residual, 1e-10))
+}

@@ -10,29 +10,6 @@ import TestSupport
 /// differences in EmpiricalNTKTests.
 @Suite("gram route through layer traces")
 struct TraceFactorTests {
-    /// Every kernel operation of `gram` against the dense `dense`.
-    func expectAgreement(_ gram: EmpiricalNTK, _ dense: EmpiricalNTK, _ what: String) throws {
-        let n = dense.dimension
-        let d = matrixDifference(try gram.matrix(), try dense.matrix())
-        #expect(d < 1e-10, report("\(what) matrix", d, 1e-10))
-        let e = relativeDifference(try gram.entry(n - 1, 2), try dense.entry(n - 1, 2))
-        #expect(e < 1e-10, report("\(what) entry", e, 1e-10))
-        let b = matrixDifference(try gram.block(rows: 3..<9, cols: 1..<n), try dense.block(rows: 3..<9, cols: 1..<n))
-        #expect(b < 1e-10, report("\(what) block", b, 1e-10))
-        let v = randomMatrix(n, 4, seed: 9)
-        let a = matrixDifference(try gram.apply(v), try dense.apply(v))
-        #expect(a < 1e-10, report("\(what) K·V", a, 1e-10))
-        let g = maxRelativeDifference(gram.diagonal, dense.diagonal)
-        #expect(g < 1e-10, report("\(what) diagonal", g, 1e-10))
-        // Spectrum: gram values against dsyevd of the dense matrix; vectors by residuals.
-        let s = try gram.spectrum(top: 8)
-        let reference = try SymmetricEigen.all(try dense.matrix())
-        let values = maxRelativeDifference(s.values, Array(reference.values.prefix(8)))
-        #expect(values < 1e-10, report("\(what) eigenvalues", values, 1e-10))
-        let residual = try s.residualNorms().max()! / reference.values[0]
-        #expect(residual < 1e-10, report("\(what) residual", residual, 1e-10))
-    }
-
     @Test("TMS flat kernel by layer traces: whole, per group, with β, against the jacobian route")
     func tmsAgrees() throws {
         let (model, x) = try smallTMS(features: 8, hidden: 3, samples: 12)
@@ -43,7 +20,7 @@ struct TraceFactorTests {
             // A single small group is cheaper as explicit rows; whole models take the traces.
             if groups?.count != 1 { #expect(gram.routeReason.contains("layer traces"), "\(groups ?? ["all"]): \(gram.routeReason)") }
             o.route = .jacobian
-            try expectAgreement(gram, try EmpiricalNTK(model: model, inputs: x, options: o), "tms \(groups ?? ["all"]) β=\(beta)")
+            try expectSameKernel(gram, try EmpiricalNTK(model: model, inputs: x, options: o), "tms \(groups ?? ["all"]) β=\(beta)")
         }
     }
 
@@ -60,7 +37,7 @@ struct TraceFactorTests {
             let gram = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .flat, groups: groups, route: .gram))
             #expect(gram.routeReason.contains("layer traces") == traces, "\(sizes): \(gram.routeReason)")
             let dense = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .flat, groups: groups, route: .jacobian))
-            try expectAgreement(gram, dense, "mlp \(sizes) \(groups ?? ["all"])")
+            try expectSameKernel(gram, dense, "mlp \(sizes) \(groups ?? ["all"])")
         }
     }
 }
