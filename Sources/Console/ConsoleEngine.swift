@@ -89,6 +89,10 @@ public protocol ConsoleEngine: AnyObject {
     /// The figures (plots) the inputs since the last call showed or saved, oldest first; the
     /// engine then forgets them. The console keeps them with each input for `.export`.
     func takeFigures() -> [EngineFigure]
+
+    /// The arithmetic results depend on, e.g. `OpenBLAS 0.3.21 Haswell`; a recording's header
+    /// names it (informational: replays compare numbers within a tolerance). Nil when none.
+    var arithmetic: String? { get }
 }
 
 /// A figure an input showed or saved, as `.export` needs it: the name it was saved under, if
@@ -130,4 +134,5 @@ extension ConsoleEngine {
         throw EngineHookError("this engine cannot bind '\(name)'")
     }
     public func takeFigures() -> [EngineFigure] { [] }
+    public var arithmetic: String? { nil }
 }

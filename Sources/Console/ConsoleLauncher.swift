@@ -16,6 +16,10 @@ public struct ConsoleOptions: Sendable, Equatable {
     public var seed: UInt64?
     /// `--out DIR`: the directory scripts write figures to, bound as `out` (created if missing).
     public var outputDirectory: String?
+    /// With `--check`: `--tolerance T` or `--exact`; nil takes the file header's tolerance or the default.
+    public var comparison: OutputComparison?
+    /// With `--check`: print a one-line summary on standard error, also when the file passes.
+    public var verbose = false
     public init() {}
 }
 
@@ -66,9 +70,10 @@ public enum ConsoleLauncher {
 
         do throws(ConsoleFileError) {
             if let path = options.check {
-                guard let diff = try session.check(atPath: path) else { return ExitStatus.success }
-                display.write(diff)
-                return ExitStatus.failure
+                let result = try session.check(atPath: path, comparison: options.comparison)
+                if let report = result.report { display.write(report) }
+                if options.verbose { display.writeError(result.summary(path: path) + "\n") }
+                return result.passed ? ExitStatus.success : ExitStatus.failure
             }
             if let path = options.record {
                 let changed = try session.record(atPath: path)

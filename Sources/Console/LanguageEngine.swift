@@ -59,6 +59,8 @@ public final class LanguageEngine: ConsoleEngine {
         set { session.reseed(newValue) }
     }
 
+    public var arithmetic: String? { Session.arithmetic }
+
     public func help(_ topic: String?) -> String? { session.interpreter.help(topic) }
 
     public func bind(_ name: String, string value: String?) throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A line of expected output recorded under an input in a session file.
 ///
 /// `#| text` is output, `#! text` an error. A line with no text is written `#|` (or `#!`).
@@ -7,6 +9,8 @@ public enum ExpectedLine: Equatable, Sendable {
 
     public static let outputMarker = "#|"
     public static let errorMarker = "#!"
+    /// Output that `--check` compares as exact text (see `SessionInput.exact`).
+    public static let exactMarker = "#="
 
     /// The line as written in a session file.
     public var rendered: String {
@@ -17,9 +21,10 @@ public enum ExpectedLine: Equatable, Sendable {
         return text.isEmpty ? marker : marker + " " + text
     }
 
-    /// Reads `#| text` or `#! text` (one space after the marker is part of the marker).
+    /// Reads `#| text`, `#= text` (output too) or `#! text` (one space after the marker is part
+    /// of the marker).
     public init?(line: Substring) {
-        let isOutput = line.hasPrefix(Self.outputMarker)
+        let isOutput = line.hasPrefix(Self.outputMarker) || line.hasPrefix(Self.exactMarker)
         guard isOutput || line.hasPrefix(Self.errorMarker) else { return nil }
         var text = line.dropFirst(2)
         if text.first == " " { text = text.dropFirst() }
@@ -81,28 +86,52 @@ public enum ExpectedLine: Equatable, Sendable {
     }
 }
 
-/// The first line of a session file: `# entk 0.1.0 · seed 0`.
+/// The first line of a session file: `# entk 0.1.0 · seed 0 · tolerance 1e-3 · blas OpenBLAS 0.3.21 Haswell`.
 ///
-/// Replay sets the session seed from it, so a session reproduces its random values; it is
-/// informational otherwise (a different version does not stop a replay).
+/// Replay sets the session seed from it, so a session reproduces its random values, and
+/// `--check` compares numbers with its `tolerance` when given (`--tolerance` overrides it).
+/// The version and the `blas` part (the library and kernel core a recording was made with)
+/// are informational: a different version or machine does not stop a replay.
 public struct SessionHeader: Equatable, Sendable {
     public var version: String
     public var seed: UInt64
-    public init(version: String, seed: UInt64) {
+    /// The relative tolerance `--check` uses for this file's numbers, when the file sets one.
+    public var tolerance: Double?
+    /// The BLAS library and core type the file was recorded with.
+    public var blas: String?
+    public init(version: String, seed: UInt64, tolerance: Double? = nil, blas: String? = nil) {
         self.version = version
         self.seed = seed
+        self.tolerance = tolerance
+        self.blas = blas
     }
 
-    public var rendered: String { "# entk \(version) · seed \(seed)" }
+    public var rendered: String {
+        var parts = ["# entk \(version)", "seed \(seed)"]
+        if let tolerance { parts.append("tolerance " + String(format: "%g", tolerance)) }
+        if let blas, !blas.isEmpty { parts.append("blas \(blas)") }
+        return parts.joined(separator: " · ")
+    }
 
-    /// Reads a header line; `·` may also be written `-` or left out.
+    /// Reads a header line; `·` may also be written `-` or left out. `blas` runs to the end.
     public init?(line: Substring) {
         guard line.hasPrefix("# entk ") else { return nil }
-        let words = line.dropFirst(7).split(whereSeparator: { $0 == " " || $0 == "\t" })
+        var rest = line.dropFirst(7)
+        var blas: String?
+        if let range = rest.range(of: "blas ") {
+            blas = rest[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            rest = rest[..<range.lowerBound]
+        }
+        let words = rest.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard let version = words.first, version.first?.isNumber == true,
               let seedIndex = words.firstIndex(of: "seed"), seedIndex + 1 < words.count,
               let seed = UInt64(words[seedIndex + 1]) else { return nil }
-        self.init(version: String(version), seed: seed)
+        var tolerance: Double?
+        if let index = words.firstIndex(of: "tolerance") {
+            guard index + 1 < words.count, let value = Double(words[index + 1]), value.isFinite, value >= 0 else { return nil }
+            tolerance = value
+        }
+        self.init(version: String(version), seed: seed, tolerance: tolerance, blas: blas)
     }
 }
 
@@ -116,11 +145,23 @@ public struct SessionInput: Equatable, Sendable {
     /// inputs by it, so recording never shifts the line numbers inside recorded errors.
     public var replayLine: Int
     public var expected: [ExpectedLine]
-    public init(text: String, line: Int, replayLine: Int? = nil, expected: [ExpectedLine] = []) {
+    /// The output was recorded with `#=`: `--check` compares it as exact text, whatever the
+    /// tolerance, and recording keeps the marker.
+    public var exact: Bool
+    public init(text: String, line: Int, replayLine: Int? = nil, expected: [ExpectedLine] = [], exact: Bool = false) {
         self.text = text
         self.line = line
         self.replayLine = replayLine ?? line
         self.expected = expected
+        self.exact = exact
+    }
+
+    /// The expectations as written under the input: `#=` for output when `exact`.
+    public var renderedExpectations: [String] {
+        expected.map { line in
+            guard exact, case .output(let text) = line else { return line.rendered }
+            return text.isEmpty ? ExpectedLine.exactMarker : ExpectedLine.exactMarker + " " + text
+        }
     }
 }
 
@@ -152,6 +193,8 @@ public struct SessionScript: Equatable, Sendable {
     }
 
     /// Parses `text`; never fails (anything that is not an input is kept as a note).
+    /// Expectation lines are gathered before they are attached to their input, so a long
+    /// recording parses in time linear in its length.
     public static func parse(_ text: String, inputStatus: (String) -> ConsoleInputStatus) -> SessionScript {
         // "\r\n" is one Character in Swift, so it is a separator of its own.
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
@@ -164,25 +207,41 @@ public struct SessionScript: Equatable, Sendable {
         }
         // The header counts like an expectation line: recording may add it.
         var expectationLines = index
-        var pending: [Substring] = []
+        var pending = ""
         var pendingLine = 0
+        // The latest input's position in `items`, and expectations read under it so far.
+        var lastInput: Int?
+        var expected: [ExpectedLine] = []
+        var exact = false
+        func attachExpectations() {
+            guard let lastInput, !expected.isEmpty, case .input(var input) = script.items[lastInput] else { return }
+            script.items[lastInput] = .note("")  // drop the array's second reference before appending
+            input.expected.append(contentsOf: expected)
+            input.exact = input.exact || exact
+            script.items[lastInput] = .input(input)
+            expected = []
+            exact = false
+        }
+        func append(_ input: SessionInput) {
+            attachExpectations()
+            script.items.append(.input(input))
+            lastInput = script.items.count - 1
+        }
         func finishPending() {
             guard !pending.isEmpty else { return }
-            script.items.append(.input(SessionInput(text: pending.joined(separator: "\n"), line: pendingLine,
-                                                    replayLine: pendingLine - expectationLines)))
-            pending = []
+            append(SessionInput(text: pending, line: pendingLine, replayLine: pendingLine - expectationLines))
+            pending = ""
         }
         while index < lines.count {
             let line = stripCarriageReturn(lines[index])
             let lineNumber = index + 1
             index += 1
-            if let expected = ExpectedLine(line: line) {
+            if let expectation = ExpectedLine(line: line) {
                 finishPending()
                 expectationLines += 1
-                if let last = script.items.lastIndex(where: { if case .input = $0 { true } else { false } }),
-                   case .input(var input) = script.items[last] {
-                    input.expected.append(expected)
-                    script.items[last] = .input(input)
+                if lastInput != nil {
+                    expected.append(expectation)
+                    if line.hasPrefix(ExpectedLine.exactMarker) { exact = true }
                 } else {
                     script.items.append(.note(String(line)))
                 }
@@ -191,22 +250,26 @@ public struct SessionScript: Equatable, Sendable {
             if pending.isEmpty {
                 let input = SessionInput(text: String(line), line: lineNumber, replayLine: lineNumber - expectationLines)
                 if MetaCommandLine.isMetaCommand(line) {
-                    script.items.append(.input(input))
+                    append(input)
                     continue
                 }
                 switch inputStatus(String(line)) {
-                case .empty: script.items.append(.note(String(line)))
-                case .complete: script.items.append(.input(input))
+                case .empty:
+                    attachExpectations()
+                    script.items.append(.note(String(line)))
+                case .complete: append(input)
                 case .incomplete:
-                    pending = [line]
+                    pending = String(line)
                     pendingLine = lineNumber
                 }
             } else {
-                pending.append(line)
-                if inputStatus(pending.joined(separator: "\n")) != .incomplete { finishPending() }
+                pending += "\n"
+                pending += line
+                if inputStatus(pending) != .incomplete { finishPending() }
             }
         }
         finishPending()
+        attachExpectations()
         return script
     }
 
@@ -219,7 +282,7 @@ public struct SessionScript: Equatable, Sendable {
             case .note(let text): lines.append(text)
             case .input(let input):
                 lines.append(input.text)
-                lines.append(contentsOf: input.expected.map(\.rendered))
+                lines.append(contentsOf: input.renderedExpectations)
             }
         }
         return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"

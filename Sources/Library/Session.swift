@@ -45,6 +45,9 @@ public final class Session {
         { $0.installPlotBuiltins() },
     ] }
 
+    /// The BLAS library and kernel core in use, e.g. `OpenBLAS 0.3.21 Haswell`.
+    public static var arithmetic: String { BLASThreads.arithmetic }
+
     /// Sets the number of BLAS threads; returns the count now in force.
     public func setThreads(_ count: Int) -> Int {
         BLASThreads.set(count)

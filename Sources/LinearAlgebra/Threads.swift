@@ -13,4 +13,16 @@ public enum BLASThreads {
 
     /// OpenBLAS's build configuration string (kernel target, threading model).
     public static var configuration: String { String(cString: openblas_get_config()) }
+
+    /// The kernel core in use (`Haswell`, `SkylakeX`, …): detected from the CPU, or forced by
+    /// `OPENBLAS_CORETYPE`. Different cores round products differently in their last bits.
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// The library, its version and the core in use, e.g. `OpenBLAS 0.3.21 Haswell`: what a
+    /// recording names as the arithmetic it was made with.
+    public static var arithmetic: String {
+        let words = configuration.split(separator: " ")
+        let library = words.prefix(2).joined(separator: " ")
+        return "\(library) \(coreName)"
+    }
 }

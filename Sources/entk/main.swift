@@ -18,6 +18,15 @@ struct Entk: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Replay FILE and rewrite its recorded output.", valueName: "FILE"))
     var record: String?
 
+    @Option(name: .long, help: ArgumentHelp("With --check: the relative tolerance for numbers (default 1e-4; Documentation/Sessions.md).", valueName: "T"))
+    var tolerance: Double?
+
+    @Flag(name: .long, help: "With --check: compare the recorded text exactly.")
+    var exact = false
+
+    @Flag(name: .long, help: "With --check: print a one-line summary, also when the file passes.")
+    var verbose = false
+
     @Flag(name: .long, help: "Do not load the prelude.")
     var noPrelude = false
 
@@ -39,6 +48,13 @@ struct Entk: ParsableCommand {
     func validate() throws {
         let modes = [file != nil, check != nil, record != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("give at most one of FILE, --check FILE, --record FILE") }
+        if check == nil, tolerance != nil || exact || verbose {
+            throw ValidationError("--tolerance, --exact and --verbose go with --check FILE")
+        }
+        if exact, tolerance != nil { throw ValidationError("give --exact or --tolerance, not both") }
+        if let tolerance, !(tolerance.isFinite && tolerance >= 0) {
+            throw ValidationError("--tolerance must be a finite number ≥ 0, not \(tolerance)")
+        }
     }
 
     func run() throws {
@@ -52,6 +68,8 @@ struct Entk: ParsableCommand {
         options.keepGoing = keepGoing
         options.seed = seed
         options.outputDirectory = out
+        options.comparison = exact ? .exact : tolerance.map { .numeric(tolerance: $0) }
+        options.verbose = verbose
         let status = ConsoleLauncher.run(options, engine: LanguageEngine())
         if status != 0 { throw ExitCode(status) }
     }

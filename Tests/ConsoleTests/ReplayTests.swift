@@ -58,7 +58,7 @@ struct ReplayTests {
         let file = directory.appendingPathComponent("s.entk")
         try write(Self.recorded, to: file)
         let (session, _, _) = makeSession()
-        #expect(try session.check(atPath: file.path) == nil)
+        #expect(try session.check(atPath: file.path).passed)
     }
 
     @Test("check prints a unified diff of expected against actual with file names and lines")
@@ -68,8 +68,9 @@ struct ReplayTests {
         let file = directory.appendingPathComponent("s.entk")
         try write(Self.recorded.replacingOccurrences(of: "#| two", with: "#| three"), to: file)
         let (session, _, _) = makeSession()
-        let diff = try #require(try session.check(atPath: file.path))
+        let diff = try #require(try session.check(atPath: file.path).report)
         #expect(diff == """
+            \(file.path):11: the text differs
             --- \(file.path) (expected)
             +++ \(file.path) (actual)
             @@ -8,7 +8,7 @@
@@ -92,7 +93,7 @@ struct ReplayTests {
         let file = directory.appendingPathComponent("t.entk")
         try write("x = 1\n#| stale\nx\n", to: file)
         let (session, _, _) = makeSession()
-        let diff = try #require(try session.check(atPath: file.path))
+        let diff = try #require(try session.check(atPath: file.path).report)
         #expect(diff.hasSuffix("@@ -1,3 +1,3 @@\n x = 1\n-#| stale\n x\n+#| 1\n"))
     }
 
@@ -107,7 +108,7 @@ struct ReplayTests {
         #expect(try String(contentsOf: file, encoding: .utf8) == "# entk 0.1.0 · seed 4\nrand\n#| 4001\nrand\n#| 4002\n")
         #expect(engine.seed == 4)
         session.seedOverride = 5
-        #expect(try session.check(atPath: file.path)?.contains("+#| 5001") == true)
+        #expect(try session.check(atPath: file.path).report?.contains("+#| 5001") == true)
     }
 
     @Test("an unreadable file is an error naming the path")
@@ -148,7 +149,7 @@ struct ReplayTests {
         // The prompt's `<console>:1` differs from a file's location, so the error line is
         // the one difference when the saved file is checked.
         let (replay, _, _) = makeSession()
-        let diff = try #require(try replay.check(atPath: file.path))
+        let diff = try #require(try replay.check(atPath: file.path).report)
         #expect(diff.contains("-#! <console>:1: error: unknown name 'nope'\n+#! saved.entk:6: error: unknown name 'nope'\n"))
     }
 
