@@ -75,8 +75,9 @@ public protocol ConsoleEngine: AnyObject {
     /// there is no such topic.
     func help(_ topic: String?) -> String?
 
-    /// `.threads N`: sets the number of compute threads; returns the line to print.
-    func setThreads(_ count: Int) throws -> String
+    /// `.threads N`: sets the number of compute threads (only reports them when `count` is
+    /// nil); returns the line to print.
+    func setThreads(_ count: Int?) throws -> String
 
     /// `.memory [LIMIT]`: reports the memory budget (and sets it when `limit` is given, e.g.
     /// `"4G"`); returns the lines to print.
@@ -124,7 +125,7 @@ public struct EngineFigure: @unchecked Sendable, Equatable {
 }
 
 extension ConsoleEngine {
-    public func setThreads(_ count: Int) throws -> String {
+    public func setThreads(_ count: Int?) throws -> String {
         throw EngineHookError("this engine has no thread setting")
     }
     public func memory(limit: String?) throws -> String {

@@ -137,6 +137,7 @@ extension ConsoleSession {
     }
 
     func threadsCommand(_ context: MetaCommandContext) -> Bool {
+        if context.argument.isEmpty { return runHook(context) { try engine.setThreads(nil) } }
         guard let count = Int(context.argument), count >= 1 else {
             return context.fail("expected a positive thread count: .threads N\(context.argument.isEmpty ? "" : ", got '\(context.argument)'")")
         }

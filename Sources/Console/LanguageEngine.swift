@@ -71,7 +71,8 @@ public final class LanguageEngine: ConsoleEngine {
         session.takeFigures().map { figure in EngineFigure(savedName: figure.savedName) { figure.svg } }
     }
 
-    public func setThreads(_ count: Int) throws -> String {
+    public func setThreads(_ count: Int?) throws -> String {
+        guard let count else { return "threads \(session.threads) · \(Session.arithmetic)" }
         guard count >= 1 else { throw EngineHookError("the thread count must be at least 1, got \(count)") }
         return "threads \(session.setThreads(count))"
     }

@@ -60,7 +60,7 @@ extension MetaCommand {
                     isRecorded: true, takesPath: false, handler: { $0.seedCommand($1) }),
         MetaCommand(name: "timer", synopsis: "on|off", summary: "print the time each input takes (never recorded)",
                     isRecorded: false, takesPath: false, handler: { $0.timerCommand($1) }),
-        MetaCommand(name: "threads", synopsis: "N", summary: "set the number of compute threads",
+        MetaCommand(name: "threads", synopsis: "[N]", summary: "set the number of compute threads (show them, and the BLAS core, without N)",
                     isRecorded: false, takesPath: false, handler: { $0.threadsCommand($1) }),
         MetaCommand(name: "memory", synopsis: "[LIMIT]", summary: "show the memory budget, or set it (e.g. 4G)",
                     isRecorded: false, takesPath: false, handler: { $0.memoryCommand($1) }),

@@ -105,6 +105,10 @@ public struct OutputMismatch: Equatable, Sendable {
     /// The 0-based index of the output line within the input's recorded lines.
     public var line: Int
     public var kind: Kind
+    public init(line: Int, kind: Kind) {
+        self.line = line
+        self.kind = kind
+    }
 
     public enum Kind: Equatable, Sendable {
         case lineCount(expected: Int, actual: Int)

@@ -1,4 +1,5 @@
 import Foundation
+import Console
 
 /// Console workloads: start-up of the real `entk` binary (built beside this one) to its first
 /// input, prelude included, and exit. Target: under 150 ms.
@@ -26,4 +27,43 @@ func consoleWorkloads() -> [Workload] {
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// `--check` of a long recording: 1,000 inputs printing 100 numbers each (100,000 recorded
+/// lines), recorded with every number's last digits changed so that each line is cut into text
+/// and numbers and compared within the tolerance. The plain run of the same script is timed
+/// beside it: the difference is what checking costs (target: well under a second).
+func checkWorkloads() -> [Workload] {
+    let inputs = 1_000, linesPerInput = 100
+    func scriptFile() throws -> String {
+        var text = "# entk 0.1.0 · seed 0\n"
+        for i in 0..<inputs {
+            text += "for j in range(\(linesPerInput)) { print(j + \(i).25) }\n"
+            for j in 0..<linesPerInput { text += "#| \(Double(j + i) + 0.2500001)\n" }
+        }
+        let path = NSTemporaryDirectory() + "entk-bench-check-\(getpid()).entk"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+    func session() -> ConsoleSession {
+        ConsoleSession(engine: LanguageEngine(), display: DiscardingOutput(), seed: 0, preludeDirectory: nil)
+    }
+    return [
+        Workload(group: "console", "run a script of 1,000 inputs printing 100,000 lines", repeats: 5) {
+            let path = try scriptFile()
+            return {
+                let outcome = try session().runScript(atPath: path, keepGoing: false)
+                guard outcome.succeeded else { throw BenchError("the script failed") }
+            }
+        },
+        Workload(group: "console", "--check of the same: 100,000 recorded lines, every number within tolerance", repeats: 5) {
+            let path = try scriptFile()
+            return {
+                let result = try session().check(atPath: path)
+                guard result.passed, result.numbersWithinTolerance == inputs * linesPerInput else {
+                    throw BenchError("check: \(result.summary(path: path))")
+                }
+            }
+        },
+    ]
 }

@@ -6,7 +6,7 @@ import LinearAlgebra
 // each). Arguments filter workloads by substring of group/name.
 
 let filters = Array(CommandLine.arguments.dropFirst())
-let all: [Workload] = linearAlgebraWorkloads() + tensorWorkloads() + networkWorkloads() + kernelWorkloads() + consoleWorkloads()
+let all: [Workload] = linearAlgebraWorkloads() + tensorWorkloads() + networkWorkloads() + kernelWorkloads() + consoleWorkloads() + checkWorkloads()
 let selected = filters.isEmpty ? all : all.filter { w in
     filters.contains { w.group.contains($0) || w.name.contains($0) }
 }

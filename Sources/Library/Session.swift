@@ -48,6 +48,9 @@ public final class Session {
     /// The BLAS library and kernel core in use, e.g. `OpenBLAS 0.3.21 Haswell`.
     public static var arithmetic: String { BLASThreads.arithmetic }
 
+    /// The number of BLAS threads in force.
+    public var threads: Int { BLASThreads.count }
+
     /// Sets the number of BLAS threads; returns the count now in force.
     public func setThreads(_ count: Int) -> Int {
         BLASThreads.set(count)

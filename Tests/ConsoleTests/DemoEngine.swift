@@ -80,7 +80,7 @@ public final class DemoEngine: ConsoleEngine {
         return Self.functions.first { $0.name == topic }?.summary
     }
 
-    public func setThreads(_ count: Int) throws -> String { "threads \(count) (the demo engine computes on one)" }
+    public func setThreads(_ count: Int?) throws -> String { "threads \(count ?? 1) (the demo engine computes on one)" }
 
     public func memory(limit: String?) throws -> String {
         if let limit { throw EngineHookError("the demo engine has no memory budget to set to '\(limit)'") }

@@ -1,5 +1,6 @@
 import Console
 import Foundation
+import Library
 import Testing
 import TestSupport
 
@@ -54,7 +55,7 @@ struct FigureTests {
         options.noPrelude = true
         options.outputDirectory = directory.appendingPathComponent("figs").path
         #expect(launch(options).status == 0)
-        #expect(try String(contentsOf: script, encoding: .utf8) == "# entk \(EntkVersion.string) · seed 0\ntype(out)\n#| \"string\"\n")
+        #expect(try String(contentsOf: script, encoding: .utf8) == "# entk \(EntkVersion.string) · seed 0 · blas \(Session.arithmetic)\ntype(out)\n#| \"string\"\n")
     }
 
     @Test("--out naming a file that exists is a file error")

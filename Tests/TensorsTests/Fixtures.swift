@@ -21,7 +21,12 @@ enum Fixtures {
         (try? json("cases.json")) as? [String: Any] ?? [:]
     }()
 
-    static func list(_ key: String) -> [[String: Any]] { cases[key] as? [[String: Any]] ?? [] }
+    /// The cases under `key`; none is a test failure, so a loop over them cannot pass on zero.
+    static func list(_ key: String, sourceLocation: SourceLocation = #_sourceLocation) -> [[String: Any]] {
+        let found = cases[key] as? [[String: Any]] ?? []
+        if found.isEmpty { Issue.record("no fixture cases under '\(key)' in cases.json", sourceLocation: sourceLocation) }
+        return found
+    }
 
     /// A tensor encoded as {"shape": [...], "data": [numbers, or "nan"/"inf"/"-inf"]}.
     static func tensor(_ any: Any?) -> Tensor {
