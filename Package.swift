@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Library", dependencies: ["Language", "Tensors", "Networks", "Kernels", "Plots", "LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Console", dependencies: ["Language", "Library", "CEditLine"], exclude: ["README.md"]),
         .executableTarget(name: "entk", dependencies: [
-            "Console",
+            "Console", "LinearAlgebra",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "EntkBench", dependencies: ["LinearAlgebra", "Tensors", "Networks", "Kernels", "Library", "Console", "Language"]),

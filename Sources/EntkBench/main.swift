@@ -5,6 +5,7 @@ import LinearAlgebra
 // the fraction of that ceiling reached, and the workload's own peak resident memory (reset before
 // each). Arguments filter workloads by substring of group/name.
 
+BLASCore.useTheWholeCPU()
 let filters = Array(CommandLine.arguments.dropFirst())
 let all: [Workload] = linearAlgebraWorkloads() + tensorWorkloads() + networkWorkloads() + kernelWorkloads() + consoleWorkloads() + checkWorkloads()
 let selected = filters.isEmpty ? all : all.filter { w in

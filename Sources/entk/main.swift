@@ -1,7 +1,9 @@
 import ArgumentParser
 import Console
+import LinearAlgebra
 
-/// The executable: argument parsing and nothing else; all behaviour lives in `Console`.
+/// The executable: argument parsing and nothing else; all behaviour lives in `Console`. Before
+/// parsing, `BLASCore` may re-execute it once so OpenBLAS runs the kernels this CPU can.
 struct Entk: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "entk",
@@ -75,4 +77,5 @@ struct Entk: ParsableCommand {
     }
 }
 
+BLASCore.useTheWholeCPU()
 Entk.main()
