@@ -20,6 +20,8 @@ public struct ConsoleOptions: Sendable, Equatable {
     public var comparison: OutputComparison?
     /// With `--check`: print a one-line summary on standard error, also when the file passes.
     public var verbose = false
+    /// `--time-limit S`: interrupt any input running longer than S seconds, as Ctrl-C does.
+    public var timeLimit: Double?
     public init() {}
 }
 
@@ -46,6 +48,7 @@ public enum ConsoleLauncher {
                            display: any ConsoleOutput = StandardStreams(),
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         Interrupts.install()
+        Interrupts.timeLimit = options.timeLimit
         // Progress is drawn in the interactive console only: scripts, pipes and replays are
         // silent even on a terminal.
         engine.progress = SilentProgress(stopRequested: { Interrupts.isPending })

@@ -3,12 +3,15 @@
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import Synchronization
 
 // Written by the SIGINT handler, read by the console and by the engine's interrupt check.
 // Atomics are async-signal-safe; nothing else is touched in the handler.
 private let interruptCount = Atomic<Int>(0)
 private let workInProgress = Atomic<Bool>(false)
+// Interrupts raised by the `--time-limit` alarm, not by the user: they stop the input only.
+private let alarms = Atomic<Int>(0)
 
 /// Ctrl-C handling shared by the line editor and running work.
 ///
@@ -36,15 +39,29 @@ public enum Interrupts {
 
     public static func clear() { interruptCount.store(0, ordering: .relaxed) }
 
+    /// `--time-limit`: seconds after which running work is interrupted as if Ctrl-C were
+    /// pressed (nil: never). The same safe points stop it, so every binding survives.
+    nonisolated(unsafe) public static var timeLimit: Double?
+
     /// Runs `body` as interruptible work: the flag is cleared before and after. Returns the
-    /// body's result and whether Ctrl-C was pressed meanwhile.
+    /// body's result and whether Ctrl-C was pressed (or the time limit passed) meanwhile.
     static func runningWork<T>(_ body: () -> T) -> (result: T, interrupted: Bool) {
         clear()
         workInProgress.store(true, ordering: .relaxed)
+        let alarm = timeLimit.map { seconds in
+            let item = DispatchWorkItem {
+                alarms.add(1, ordering: .relaxed)
+                interruptCount.add(1, ordering: .relaxed)
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+            return item
+        }
         let result = body()
+        alarm?.cancel()
         workInProgress.store(false, ordering: .relaxed)
-        let interrupted = isPending
+        let interrupted = interruptCount.load(ordering: .relaxed) > alarms.load(ordering: .relaxed)
         clear()
+        alarms.store(0, ordering: .relaxed)
         return (result, interrupted)
     }
 }

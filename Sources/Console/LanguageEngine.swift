@@ -89,14 +89,19 @@ public final class LanguageEngine: ConsoleEngine {
         return "memory budget \(Session.formatBytes(session.memoryBudget))"
     }
 
-    /// `512M` → 512·2²⁰, `4G` → 4·2³⁰, `1.5g`, `800000` (bytes).
+    /// Sizes in the units entk prints them in: `512M` and `512MB` → 512·10⁶, `4G` → 4·10⁹,
+    /// `1.5g`, `800000` (bytes); binary units spelt out, `4GiB` → 4·2³⁰.
     static func parseBytes(_ text: String) -> Int? {
         var digits = text.trimmingCharacters(in: .whitespaces).uppercased()
-        if digits.hasSuffix("B") { digits.removeLast() }
-        let scales: [Character: Double] = ["K": 0x1p10, "M": 0x1p20, "G": 0x1p30, "T": 0x1p40]
+        var binary = false
+        if digits.hasSuffix("IB") { binary = true; digits.removeLast(2) } else if digits.hasSuffix("B") { digits.removeLast() }
+        let powers: [Character: Double] = ["K": 1, "M": 2, "G": 3, "T": 4]
         var scale = 1.0
-        if let last = digits.last, let s = scales[last] { scale = s; digits.removeLast() }
-        guard let value = Double(digits), value > 0, value.isFinite else { return nil }
+        if let last = digits.last, let power = powers[last] {
+            scale = binary ? pow(1024, power) : pow(1000, power)
+            digits.removeLast()
+        } else if binary { return nil }
+        guard let value = Double(digits), value > 0, value.isFinite, value * scale < 9e18 else { return nil }
         return Int(value * scale)
     }
 }

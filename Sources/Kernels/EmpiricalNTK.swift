@@ -241,7 +241,11 @@ func denseFromJacobian(_ factor: ViewFactor, cacheFactor: Bool, blockBytes: Int)
                 let (lj, rjRight) = try factor.rows(of: rj)
                 right = symmetric ? lj : rjRight!
             }
-            let prod = try li.multiplied(by: right, .none, .transpose)
+            let left = li
+            let prod = try Interruption.abandonable("the kernel build (block \(bi + 1) of \(blocks.count))",
+                                                    cost: Double(li.rows) * Double(right.rows) * Double(li.cols)) {
+                try left.multiplied(by: right, .none, .transpose)
+            }
             let rowsJ = factor.kernelRows(rj)
             for (a, i) in rowsI.enumerated() {
                 for (c, j) in rowsJ.enumerated() {

@@ -1,3 +1,4 @@
+import LinearAlgebra
 /// Everything that can go wrong while building or querying an empirical NTK, as a typed value.
 public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The work would allocate more than the memory budget. `suggestion` names a view or route
@@ -22,10 +23,4 @@ public enum KernelError: Error, Equatable, CustomStringConvertible, Sendable {
 }
 
 /// Bytes as a short human figure ("1.25 GB", "830 MB", "12 kB"), decimal units.
-public func formatBytes(_ bytes: Int) -> String {
-    let b = Double(bytes)
-    if b >= 1e9 { return String(format: "%.2f GB", b / 1e9) }
-    if b >= 1e6 { return String(format: "%.0f MB", b / 1e6) }
-    if b >= 1e3 { return String(format: "%.0f kB", b / 1e3) }
-    return "\(bytes) B"
-}
+public func formatBytes(_ bytes: Int) -> String { AllocationBudget.format(bytes) }

@@ -1,7 +1,7 @@
 import LinearAlgebra
 
 /// How a spectrum is computed.
-public enum SpectrumMethod: String, Sendable {
+public enum SpectrumMethod: String, Sendable, CaseIterable {
     /// Gram when the kernel is factored; direct when dense and small; iterative when dense and large.
     case auto
     /// Factored kernel: all eigenpairs of G = AᵀA (F×F) once; u_i = A v_i / √λ_i on demand.

@@ -62,6 +62,7 @@ struct ViewFactor {
 
     /// The factor rows (left, and right for an off-diagonal pair) of the samples in `range`.
     func rows(of range: Range<Int>) throws -> (left: Matrix, right: Matrix?) {
+        try Interruption.poll("the kernel build (inputs \(range.lowerBound)..<\(range.upperBound) of \(samples))")
         let x = Matrix(rows: range.count, cols: inputs.cols,
                        storage: Array(inputs.storage[(range.lowerBound * inputs.cols)..<(range.upperBound * inputs.cols)]))
         let j = try model.jacobian(x, groups: groups)

@@ -35,15 +35,16 @@ extension Session {
     }
 
     private static var pParameter: BuiltinParameter {
-        BuiltinParameter("p", .optional(.integer), default: .nothing, requiresLabel: true, summary: "the modulus (inferred from N = p²)")
+        BuiltinParameter("p", .optional(.bounded(.integer, .within(2, 1000))), default: .nothing, requiresLabel: true, summary: "the modulus (inferred from N = p²)")
     }
 
     var featureBuiltins: [Builtin] {
-        let familyNames = FourierFamily.allCases.map(\.rawValue).joined(separator: ", ")
+        let familyList = FourierFamily.allCases.map(\.rawValue)
+        let familyNames = familyList.joined(separator: ", ")
         return [
             Builtin("features", [BuiltinParameter("s", .host("spectrum"), summary: "a flat-view spectrum"),
                                  BuiltinParameter("x", summary: "the kernel's inputs: a dataset or an N×C tensor"),
-                                 BuiltinParameter("k", .optional(.integer), default: .nothing, requiresLabel: true, summary: "eigenvectors (default: all in s)"),
+                                 BuiltinParameter("k", .optional(.count), default: .nothing, requiresLabel: true, summary: "eigenvectors (default: all in s)"),
                                  BuiltinParameter("normalise", .bool, default: .bool(true), requiresLabel: true, summary: "divide each column by its norm over features")],
                     returns: "tensor", summary: "TMS heatmap |⟨ẑᵃ, eᵢ⟩|: feature a (rows) against eigenvector i (columns)",
                     detail: "zᵃ ∈ R^{N·C} holds the inputs x[:, a] in output block a and zeros elsewhere. The best-matching feature of eigenvector i is h.argmax(axis: 0)[i]. Importance rescaling β is taken when the kernel is made: ntk(m, data, beta: 0.3).") { a in
@@ -56,7 +57,7 @@ extension Session {
                 let k = try a.optionalInteger("k") ?? s.shown
                 return .host(TensorObject(Tensor(try FeatureIndicators.heatmap(s.spectrum, inputs: x, count: k, columnNormalised: try a.bool("normalise")))))
             },
-            Builtin("fourier", [BuiltinParameter("p", .integer), BuiltinParameter("family", .string, summary: familyNames)],
+            Builtin("fourier", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000))), BuiltinParameter("family", .choice(familyList))],
                     returns: "tensor", summary: "a Fourier family on all p² pairs: columns cos(2πk·v/p), sin(2πk·v/p), k = 1…⌊p/2⌋",
                     detail: "Pairs in the order i = a·p + b. Families: a, b, sum (a+b), diff (a−b), 2a, 2b, axis_sum (F_a + F_b), axis_diff (F_a − F_b).") { [unowned self] a in
                 .host(TensorObject(Tensor(try self.family(a, "family", p: try a.integer("p")))))
@@ -69,35 +70,24 @@ extension Session {
                 return .number(try subspaceOverlap(b, family: try self.family(a, "family", p: try self.modulus(a, rows: b.rows))))
             },
             Builtin("rotate", [BuiltinParameter("block", summary: "a degenerate eigenvector block (N×k)"),
-                               BuiltinParameter("stage", .string, default: .string("cliff1"), requiresLabel: true, summary: "cliff1 (a, then b) or cliff2 (sum, then diff)"),
+                               BuiltinParameter("stage", .choice(["cliff1", "cliff2"]), default: .string("cliff1"), requiresLabel: true, summary: "cliff1 (a, then b) or cliff2 (sum, then diff)"),
                                Session.pParameter],
                     returns: "tensor", summary: "the two-stage graph-smoothness rotation of a block into single-frequency atoms") { [unowned self] a in
                 let b = try self.block(a, "block")
-                let stage: SmoothnessStage
-                switch try a.string("stage") {
-                case "cliff1": stage = .cliff1
-                case "cliff2": stage = .cliff2
-                case let other: throw LanguageError("stage must be \"cliff1\" or \"cliff2\", got \"\(other)\"", argument: "stage")
-                }
+                let stage: SmoothnessStage = try a.string("stage") == "cliff1" ? .cliff1 : .cliff2
                 return .host(TensorObject(Tensor(try smoothnessRotation(b, stage: stage, p: try self.modulus(a, rows: b.rows)))))
             },
             Builtin("correlation", [BuiltinParameter("atoms", summary: "vectors as columns (N×d)"),
-                                    BuiltinParameter("family", .string, summary: familyNames), Session.pParameter],
+                                    BuiltinParameter("family", .choice(familyList)), Session.pParameter],
                     returns: "tensor", summary: "phase-insensitive correlation √(⟨ĉos_k, â⟩² + ⟨ŝin_k, â⟩²): frequency k (rows) against atom (columns)") { [unowned self] a in
                 let atoms = try self.block(a, "atoms")
-                let name = try a.string("family")
-                guard let f = FourierFamily(rawValue: name) else {
-                    throw LanguageError("unknown family \"\(name)\"; expected \(familyNames)", argument: "family")
-                }
+                let f = try a.choice("family", as: FourierFamily.self)
                 return .host(TensorObject(Tensor(try phaseInsensitiveCorrelation(atoms, family: f, p: try self.modulus(a, rows: atoms.rows)))))
             },
-            Builtin("laplacian", [BuiltinParameter("p", .integer),
-                                  BuiltinParameter("along", .string, default: .string("a"), requiresLabel: true, summary: "a, b, sum or diff")],
+            Builtin("laplacian", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000))),
+                                  BuiltinParameter("along", .choice(["a", "b", "sum", "diff"]), default: .string("a"), requiresLabel: true)],
                     returns: "tensor", summary: "the cycle Laplacian 2I − S(+d) − S(−d) on Z_p², dense p²×p²") { [unowned self] a in
-                let name = try a.string("along")
-                guard let l = CycleLaplacian(rawValue: name) else {
-                    throw LanguageError("along must be a, b, sum or diff, got \"\(name)\"", argument: "along")
-                }
+                let l = try a.choice("along", as: CycleLaplacian.self)
                 let p = try a.integer("p")
                 try self.checkMemory(p * p * p * p * 8, for: "laplacian(\(p))")
                 return .host(TensorObject(Tensor(try l.dense(p: p))))

@@ -31,13 +31,13 @@ extension Session {
         Builtin("ntk", [BuiltinParameter("model", .host("model")),
                         BuiltinParameter("x", summary: "inputs: a dataset (its training inputs) or an N×d tensor"),
                         BuiltinParameter("x2", default: .nothing, requiresLabel: true, summary: "second inputs for a cross kernel (returns a tensor)"),
-                        BuiltinParameter("view", .string, default: .string("flat"), requiresLabel: true, summary: "flat, trace, mean or pair"),
+                        BuiltinParameter("view", .choice(["flat", "trace", "mean", "pair"]), default: .string("flat"), requiresLabel: true, summary: "pair needs `classes:`"),
                         BuiltinParameter("classes", .optional(.list), default: .nothing, requiresLabel: true, summary: "[c1, c2] for the pair view"),
                         BuiltinParameter("layers", .optional(.list), default: .nothing, requiresLabel: true, summary: "parameter groups to restrict to, e.g. [\"W1\"]"),
-                        BuiltinParameter("beta", .number, default: .number(0), requiresLabel: true, summary: "importance rescaling D^{β/2} K D^{β/2}"),
+                        BuiltinParameter("beta", .finiteNumber, default: .number(0), requiresLabel: true, summary: "importance rescaling D^{β/2} K D^{β/2}"),
                         BuiltinParameter("importance", .optional(.host("tensor")), default: .nothing, requiresLabel: true,
                                          summary: "per-output importances for beta (tms models supply their own)"),
-                        BuiltinParameter("route", .string, default: .string("auto"), requiresLabel: true, summary: "auto, jacobian, gram or structured")],
+                        BuiltinParameter("route", .choice(["auto", "jacobian", "gram", "structured"]), default: .string("auto"), requiresLabel: true)],
                 returns: "kernel", summary: "the empirical NTK K = J Jᵀ of a model on inputs, at its current parameters",
                 detail: """
                     Views: flat (channel-major, index c·N + n, size N·C), trace (mean over outputs, N×N), mean (kernel of the \
@@ -54,23 +54,18 @@ extension Session {
         let viewName = try a.string("view")
         var view: KernelView
         if viewName == "pair" {
-            let classes = a.has("classes") ? try a.list("classes").compactMap(\.integer) : []
-            guard classes.count == 2 else { throw LanguageError("the pair view needs classes: [c1, c2]", argument: "classes") }
+            let given = a.has("classes") ? try a.list("classes") : []
+            let classes = given.compactMap(\.integer)
+            guard given.count == 2, classes.count == 2 else {
+                throw LanguageError("the pair view needs classes: [c1, c2], two integer class indices", argument: "classes")
+            }
             view = .pair(classes[0], classes[1])
         } else {
-            guard let v = KernelView(name: viewName) else {
-                throw LanguageError("unknown view \"\(viewName)\"; expected flat, trace, mean or pair", argument: "view")
-            }
+            guard let v = KernelView(name: viewName) else { throw LanguageError("unknown view \"\(viewName)\"", argument: "view") }
             view = v
         }
-        let routeName = try a.string("route")
-        guard let route = KernelRoute(rawValue: routeName) else {
-            throw LanguageError("unknown route \"\(routeName)\"; expected auto, jacobian, gram or structured", argument: "route")
-        }
-        let layers: [String]? = a.has("layers") ? try a.list("layers").map { v in
-            guard case .string(let s) = v else { throw LanguageError("layers are group names (strings)", argument: "layers") }
-            return s
-        } : nil
+        let route = try a.choice("route", as: KernelRoute.self)
+        let layers = try Self.groupNames(a)
         let beta = try a.number("beta")
         var importance: [Double]?
         if a.has("importance") { importance = try a.tensor("importance").storage }
@@ -91,7 +86,7 @@ extension Session {
         Builtin("regress", [BuiltinParameter("model", .host("model")),
                             BuiltinParameter("x", summary: "training inputs: a dataset or an N×d tensor"),
                             BuiltinParameter("y", default: .nothing, summary: "targets (a dataset supplies its own)"),
-                            BuiltinParameter("ridge", .number, default: .number(1e-4), requiresLabel: true, summary: "absolute ridge r"),
+                            BuiltinParameter("ridge", .nonNegativeNumber, default: .number(1e-4), requiresLabel: true, summary: "absolute ridge r"),
                             BuiltinParameter("layers", .optional(.list), default: .nothing, requiresLabel: true, summary: "parameter groups")],
                 returns: "regression", summary: "kernel regression with the eNTK: the model linearised around its parameters",
                 detail: "α = (K + rI)⁻¹ (y − f(X)), prediction f(x) + K(x, X) α (around the model) or K(x, X)(K + rI)⁻¹ y (pure). Echo shows R², loss ratio and accuracy gap on the training data.") { [unowned self] a in
@@ -106,9 +101,18 @@ extension Session {
             } else {
                 throw LanguageError("regress needs targets y when x is a tensor", argument: "y")
             }
-            let layers: [String]? = a.has("layers") ? try a.list("layers").compactMap { if case .string(let s) = $0 { return s } else { return nil } } : nil
+            let layers = try Self.groupNames(a)
             let regression = try KernelRegression(model: model, inputs: x, targets: y, ridge: try a.number("ridge"), groups: layers, memoryBudget: self.memoryBudget)
             return .host(RegressionObject(regression, trainMetrics: try regression.evaluate(inputs: x, targets: y)))
+        }
+    }
+
+    /// `layers:`: parameter-group names, or nil when not given. Anything but a list of strings is an error.
+    static func groupNames(_ a: Arguments) throws -> [String]? {
+        guard a.has("layers") else { return nil }
+        return try a.list("layers").map { v in
+            guard case .string(let s) = v else { throw LanguageError("layers are group names (strings), got \(v.typeName)", argument: "layers") }
+            return s
         }
     }
 }

@@ -29,9 +29,9 @@ extension Session {
                 },
             ],
             methods: [
-                Builtin("eig", [BuiltinParameter("k", .integer, summary: "how many of the largest eigenpairs"),
-                                BuiltinParameter("method", .string, default: .string("auto"), requiresLabel: true, summary: "auto, gram, direct or iterative"),
-                                BuiltinParameter("ridge", .number, default: .number(0), requiresLabel: true, summary: "relative ridge (the paper uses 1e-8)"),
+                Builtin("eig", [BuiltinParameter("k", .count, summary: "how many of the largest eigenpairs"),
+                                BuiltinParameter("method", .choice(of: SpectrumMethod.self), default: .string("auto"), requiresLabel: true),
+                                BuiltinParameter("ridge", .nonNegativeNumber, default: .number(0), requiresLabel: true, summary: "relative ridge (the paper uses 1e-8)"),
                                 BuiltinParameter("start", .optional(.host("spectrum")), default: .nothing, requiresLabel: true,
                                                  summary: "warm start from an earlier spectrum (tracking through training)")],
                         returns: "spectrum", summary: "the top k eigenpairs, descending; asking for more extends without starting over") { [unowned self] a in
@@ -51,9 +51,7 @@ extension Session {
     private func eig(_ a: Arguments) throws -> Value {
         let k = try a.receiver(as: KernelObject.self)
         let count = try a.integer("k")
-        guard let method = SpectrumMethod(rawValue: try a.string("method")) else {
-            throw LanguageError("method must be auto, gram, direct or iterative", argument: "method")
-        }
+        let method = try a.choice("method", as: SpectrumMethod.self)
         let ridge = try a.number("ridge")
         let start = a.has("start") ? try a.host("start", as: SpectrumObject.self).spectrum.vectors : nil
         // Reuse (and extend) the cached spectrum unless the request differs in kind.
@@ -83,15 +81,15 @@ extension Session {
                 HostProperty("method", type: "string", summary: "gram, direct or iterative") { .string(try spectrum($0).spectrum.method.rawValue) },
             ],
             methods: [
-                Builtin("vector", [BuiltinParameter("i", .integer)], returns: "tensor",
+                Builtin("vector", [BuiltinParameter("i", .naturalNumber)], returns: "tensor",
                         summary: "eigenvector i; for a flat kernel reshaped N×C (sample, output)") { a in
                     let s = try a.receiver(as: SpectrumObject.self)
                     let i = try IndexComponent.resolve(try a.integer("i"), count: s.shown)
                     if s.kernel.kernel.view == .flat { return .host(TensorObject(Tensor(try s.spectrum.grid(i)))) }
                     return .host(TensorObject(Tensor(try s.spectrum.vector(i))))
                 },
-                Builtin("cliffs", [BuiltinParameter("limit", .integer, default: .number(3), requiresLabel: true, summary: "how many"),
-                                   BuiltinParameter("floor", .number, default: .number(1e-8), requiresLabel: true,
+                Builtin("cliffs", [BuiltinParameter("limit", .naturalNumber, default: .number(3), requiresLabel: true, summary: "how many"),
+                                   BuiltinParameter("floor", .nonNegativeNumber, default: .number(1e-8), requiresLabel: true,
                                                     summary: "ignore values below floor·λ₀ (the numerical-zero tail)")],
                         returns: "cliffs", summary: "the largest ratios λᵢ/λᵢ₊₁ and where they fall (after how many eigenvalues)") { a in
                     let s = try a.receiver(as: SpectrumObject.self)

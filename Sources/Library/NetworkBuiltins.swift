@@ -27,23 +27,22 @@ extension Session {
 
     private var modelBuiltins: [Builtin] {
         [
-            Builtin("tms", [BuiltinParameter("features", .integer, default: .number(50), requiresLabel: true, summary: "n, the number of features"),
-                            BuiltinParameter("hidden", .integer, default: .number(10), requiresLabel: true, summary: "m, the hidden width"),
-                            BuiltinParameter("sparsity", .number, default: .number(0), requiresLabel: true, summary: "S: each feature is zero with probability S"),
-                            BuiltinParameter("importance", .optional(.number), default: .nothing, requiresLabel: true,
+            Builtin("tms", [BuiltinParameter("features", .count, default: .number(50), requiresLabel: true, summary: "n, the number of features"),
+                            BuiltinParameter("hidden", .count, default: .number(10), requiresLabel: true, summary: "m, the hidden width"),
+                            BuiltinParameter("sparsity", .bounded(.number, .within(0, 1)), default: .number(0), requiresLabel: true, summary: "S: each feature is zero with probability S"),
+                            BuiltinParameter("importance", .optional(.positiveNumber), default: .nothing, requiresLabel: true,
                                              summary: "decay r of the importances rⁱ (default 0.8)"),
                             Session.seedParameter],
                     returns: "model", summary: "a toy model of superposition ŷ = ReLU(WᵀW x + b)",
                     detail: "W is m×n, xavier-normal (std √(2/(m+n))), b = 0. Trained on the importance-weighted MSE. Groups `W` and `b`.") { [unowned self] a in
                 let n = try a.integer("features")
-                let importance = try a.has("importance") ? (0..<max(n, 0)).map { pow(try a.number("importance"), Double($0)) } : nil
+                let decay = try a.has("importance") ? try a.number("importance") : 0.8
                 return .host(ModelObject(try TMSModel(features: n, hidden: try a.integer("hidden"), sparsity: try a.number("sparsity"),
-                                                      importance: importance, seed: try self.modelSeed(a))))
+                                                      importanceDecay: decay, seed: try self.modelSeed(a))))
             },
-            Builtin("modmlp", [BuiltinParameter("p", .integer, default: .number(29), requiresLabel: true, summary: "the modulus"),
-                               BuiltinParameter("width", .integer, default: .number(512), requiresLabel: true, summary: "hidden width"),
-                               BuiltinParameter("activation", .string, default: .string("square"), requiresLabel: true,
-                                                summary: "relu, gelu, tanh, square or identity"),
+            Builtin("modmlp", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000)), default: .number(29), requiresLabel: true, summary: "the modulus"),
+                               BuiltinParameter("width", .count, default: .number(512), requiresLabel: true, summary: "hidden width"),
+                               BuiltinParameter("activation", .choice(of: Activation.self), default: .string("square"), requiresLabel: true),
                                Session.seedParameter],
                     returns: "model", summary: "the mean-field two-layer MLP for modular arithmetic",
                     detail: "z = W1 x/√(2p), out = W2 σ(z)/width; W1 width×2p and W2 p×width, both N(0, 1). Groups `W1`, `W2`.") { [unowned self] a in
@@ -51,7 +50,7 @@ extension Session {
                                                  activation: try Session.activation(a), seed: try self.modelSeed(a))))
             },
             Builtin("mlp", [BuiltinParameter("sizes", .list, requiresLabel: true, summary: "layer sizes, input first: [2, 16, 1]"),
-                            BuiltinParameter("activation", .string, default: .string("relu"), requiresLabel: true, summary: "relu, gelu, tanh, square or identity"),
+                            BuiltinParameter("activation", .choice(of: Activation.self), default: .string("relu"), requiresLabel: true),
                             BuiltinParameter("bias", .bool, default: .bool(true), requiresLabel: true, summary: "whether layers have biases"),
                             Session.seedParameter],
                     returns: "model", summary: "a plain multilayer perceptron",
@@ -63,16 +62,13 @@ extension Session {
                 return .host(ModelObject(try MLPModel(sizes: sizes, activation: try Session.activation(a), bias: try a.bool("bias"),
                                                       seed: try self.modelSeed(a))))
             },
-            Builtin("modular", [BuiltinParameter("p", .integer, default: .number(29), requiresLabel: true, summary: "the modulus"),
-                                BuiltinParameter("op", .string, default: .string("add"), requiresLabel: true, summary: "add, sub or mul"),
-                                BuiltinParameter("train", .number, default: .number(0.7), requiresLabel: true, summary: "fraction of pairs for training"),
+            Builtin("modular", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000)), default: .number(29), requiresLabel: true, summary: "the modulus"),
+                                BuiltinParameter("op", .choice(["add", "sub", "mul"]), default: .string("add"), requiresLabel: true),
+                                BuiltinParameter("train", .bounded(.number, .within(0, 1)), default: .number(0.7), requiresLabel: true, summary: "fraction of pairs for training"),
                                 BuiltinParameter("seed", .integer, default: .number(0), requiresLabel: true, summary: "seed of the train/test split")],
                     returns: "dataset", summary: "all p² pairs (a, b) ↦ (a op b) mod p, one-hot, split into train and test",
                     detail: "Pair i = a·p + b. `data.all_x` holds all p² inputs in that order (the kernels are taken on them).") { a in
-                let opName = try a.string("op")
-                guard let op = ModularArithmetic.Operation(rawValue: opName) else {
-                    throw LanguageError("unknown operation \"\(opName)\"; expected add, sub or mul", argument: "op")
-                }
+                let op = try a.choice("op", as: ModularArithmetic.Operation.self)
                 let task = try ModularArithmetic(p: try a.integer("p"), operation: op, trainFraction: try a.number("train"),
                                                  seed: UInt64(bitPattern: Int64(try a.integer("seed"))))
                 return .host(DatasetObject(task.dataset, modular: task))
@@ -92,22 +88,17 @@ extension Session {
     }
 
     private static func activation(_ a: Arguments) throws -> Activation {
-        let name = try a.string("activation")
-        guard let activation = Activation(name: name) else {
-            throw LanguageError("unknown activation \"\(name)\"; expected \(Activation.allCases.map(\.rawValue).joined(separator: ", "))",
-                                argument: "activation")
-        }
-        return activation
+        try a.choice("activation", as: Activation.self)
     }
 
     private var optimizerBuiltins: [Builtin] {
-        let lr = { (value: Double) in BuiltinParameter("lr", .number, default: .number(value), requiresLabel: true, summary: "learning rate") }
-        let decay = { (value: Double) in BuiltinParameter("weight_decay", .number, default: .number(value), requiresLabel: true, summary: "weight decay") }
-        let betas = [BuiltinParameter("beta1", .number, default: .number(0.9), requiresLabel: true, summary: "first-moment decay"),
-                     BuiltinParameter("beta2", .number, default: .number(0.999), requiresLabel: true, summary: "second-moment decay"),
-                     BuiltinParameter("eps", .number, default: .number(1e-8), requiresLabel: true, summary: "denominator guard")]
+        let lr = { (value: Double) in BuiltinParameter("lr", .positiveNumber, default: .number(value), requiresLabel: true, summary: "learning rate") }
+        let decay = { (value: Double) in BuiltinParameter("weight_decay", .nonNegativeNumber, default: .number(value), requiresLabel: true, summary: "weight decay") }
+        let betas = [BuiltinParameter("beta1", .bounded(.number, .within(0, 1)), default: .number(0.9), requiresLabel: true, summary: "first-moment decay"),
+                     BuiltinParameter("beta2", .bounded(.number, .within(0, 1)), default: .number(0.999), requiresLabel: true, summary: "second-moment decay"),
+                     BuiltinParameter("eps", .positiveNumber, default: .number(1e-8), requiresLabel: true, summary: "denominator guard")]
         return [
-            Builtin("sgd", [lr(0.01), BuiltinParameter("momentum", .number, default: .number(0), requiresLabel: true, summary: "momentum"), decay(0)],
+            Builtin("sgd", [lr(0.01), BuiltinParameter("momentum", .bounded(.number, .within(0, 1)), default: .number(0), requiresLabel: true, summary: "momentum"), decay(0)],
                     returns: "optimizer", summary: "stochastic gradient descent with momentum (PyTorch's definition)") { a in
                 let text = "sgd lr=\(Value.format(try a.number("lr"))) momentum=\(Value.format(try a.number("momentum")))"
                 return .host(OptimizerObject(try Optimizer.sgd(lr: try a.number("lr"), momentum: try a.number("momentum"),
@@ -130,12 +121,12 @@ extension Session {
 
     private var trainBuiltin: Builtin {
         Builtin("train", [BuiltinParameter("model", .host("model")), BuiltinParameter("data", .host("dataset")),
-                          BuiltinParameter("steps", .integer, requiresLabel: true, summary: "optimizer updates to apply"),
+                          BuiltinParameter("steps", .naturalNumber, requiresLabel: true, summary: "optimizer updates to apply"),
                           BuiltinParameter("opt", .optional(.host("optimizer")), default: .nothing, requiresLabel: true,
                                            summary: "optimizer; none reuses the model's last one, or adam(lr: 1e-3)"),
-                          BuiltinParameter("loss", .optional(.string), default: .nothing, requiresLabel: true,
-                                           summary: "mse, weighted_mse or cross_entropy; none uses the model's own"),
-                          BuiltinParameter("every", .integer, default: .number(0), requiresLabel: true, summary: "call `do` every this many steps"),
+                          BuiltinParameter("loss", .optional(.choice(["mse", "weighted_mse", "cross_entropy"])), default: .nothing, requiresLabel: true,
+                                           summary: "none uses the model's own"),
+                          BuiltinParameter("every", .naturalNumber, default: .number(0), requiresLabel: true, summary: "call `do` every this many steps"),
                           BuiltinParameter("do", .optional(.function), default: .nothing, requiresLabel: true,
                                            summary: "a function called with the step number (model at that step)")],
                 returns: "training", summary: "full-batch training that continues from the model's current step",
@@ -162,7 +153,6 @@ extension Session {
         case .string("weighted_mse"):
             guard let tms = object.model as? TMSModel else { throw LanguageError("weighted_mse needs a tms model", argument: "loss") }
             loss = .weightedMSE(importance: tms.importance)
-        case .string(let other): throw LanguageError("unknown loss \"\(other)\"; expected mse, weighted_mse or cross_entropy", argument: "loss")
         default: loss = nil
         }
         let callback = a["do"]

@@ -37,12 +37,12 @@ extension Session {
                     a.context.write(lines.joined(separator: "\n") + "\n")
                     return .nothing
                 },
-                Builtin("samples", [BuiltinParameter("count", .integer, default: .number(500)), Session.sampleSeed],
+                Builtin("samples", [BuiltinParameter("count", .count, default: .number(500)), Session.sampleSeed],
                         returns: "dataset", summary: "a fixed TMS sample set: sparse uniform features, each sample L2-normalised") { [unowned self] a in
                     var g = self.generator(seed: try a.optionalInteger("seed"))
                     return .host(DatasetObject(try tms(a).samples(try a.integer("count"), generator: &g)))
                 },
-                Builtin("n_represented", [BuiltinParameter("threshold", .number, default: .number(0.75), requiresLabel: true)],
+                Builtin("n_represented", [BuiltinParameter("threshold", .finiteNumber, default: .number(0.75), requiresLabel: true)],
                         returns: "number", summary: "features the model represents: #{i : (WᵀW)ᵢᵢ ≥ threshold}") { a in
                     .number(Double(try tms(a).representedFeatures(threshold: try a.number("threshold"))))
                 },
@@ -56,24 +56,20 @@ extension Session {
                     return .wrap(x.rank == 1 ? y.flattened : y)
                 },
                 Builtin("accuracy", [BuiltinParameter("data", .host("dataset")),
-                                     BuiltinParameter("split", .string, default: .string("test"), requiresLabel: true, summary: "\"train\" or \"test\"")],
+                                     BuiltinParameter("split", .choice(["train", "test"]), default: .string("test"), requiresLabel: true)],
                         returns: "number", summary: "argmax accuracy on a dataset's train or test split") { a in
                     let m = try a.receiver(as: ModelObject.self).model
                     let d = try a.host("data", as: DatasetObject.self).dataset
-                    switch try a.string("split") {
-                    case "train": return .number(try m.accuracy(inputs: d.inputs, targets: d.targets))
-                    case "test":
-                        guard let x = d.testInputs, let y = d.testTargets else { throw LanguageError("this dataset has no test split", argument: "split") }
-                        return .number(try m.accuracy(inputs: x, targets: y))
-                    case let other: throw LanguageError("split must be \"train\" or \"test\", got \"\(other)\"", argument: "split")
-                    }
+                    if try a.string("split") == "train" { return .number(try m.accuracy(inputs: d.inputs, targets: d.targets)) }
+                    guard let x = d.testInputs, let y = d.testTargets else { throw LanguageError("this dataset has no test split", argument: "split") }
+                    return .number(try m.accuracy(inputs: x, targets: y))
                 },
                 Builtin("checkpoint", returns: "number", summary: "remember the parameters and optimizer state at this step; returns the step") { a in
                     let m = try a.receiver(as: ModelObject.self)
                     m.checkpoints[m.model.step] = m.model.checkpoint(optimizer: m.optimizer?.optimizer)
                     return .number(Double(m.model.step))
                 },
-                Builtin("restore", [BuiltinParameter("step", .integer)], summary: "go back to a checkpointed step (history is cut there)") { a in
+                Builtin("restore", [BuiltinParameter("step", .naturalNumber)], summary: "go back to a checkpointed step (history is cut there)") { a in
                     let m = try a.receiver(as: ModelObject.self)
                     let step = try a.integer("step")
                     guard let c = m.checkpoints[step] else {

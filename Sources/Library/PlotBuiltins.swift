@@ -75,8 +75,8 @@ extension Session {
     }
 
     private static var sizeParameters: [BuiltinParameter] { [
-        BuiltinParameter("width", .integer, default: .number(72), requiresLabel: true, summary: "terminal width in characters"),
-        BuiltinParameter("height", .integer, default: .number(16), requiresLabel: true, summary: "terminal height of the plotting area in rows"),
+        BuiltinParameter("width", .bounded(.integer, .within(20, 1000)), default: .number(72), requiresLabel: true, summary: "terminal width in characters"),
+        BuiltinParameter("height", .bounded(.integer, .within(4, 1000)), default: .number(16), requiresLabel: true, summary: "terminal height of the plotting area in rows"),
     ] }
 
     private var plotBuiltin: Builtin {
@@ -111,12 +111,12 @@ extension Session {
                             BuiltinParameter("ylabel", .optional(.string), default: .nothing, requiresLabel: true, summary: "the row-axis label"),
                             BuiltinParameter("file", .optional(.string), default: .nothing, requiresLabel: true,
                                              summary: "write SVG to this path and return none"),
-                            BuiltinParameter("rows_from", .integer, default: .number(0), requiresLabel: true,
+                            BuiltinParameter("rows_from", .bounded(.integer, NumberBounds()), default: .number(0), requiresLabel: true,
                                              summary: "the index shown for the first row (1 for frequencies k = 1, 2, …)"),
-                            BuiltinParameter("columns_from", .integer, default: .number(0), requiresLabel: true,
+                            BuiltinParameter("columns_from", .bounded(.integer, NumberBounds()), default: .number(0), requiresLabel: true,
                                              summary: "the index shown for the first column"),
-                            BuiltinParameter("width", .integer, default: .number(72), requiresLabel: true, summary: "terminal width in characters"),
-                            BuiltinParameter("height", .integer, default: .number(50), requiresLabel: true, summary: "most cell rows in the terminal")],
+                            BuiltinParameter("width", .bounded(.integer, .within(20, 1000)), default: .number(72), requiresLabel: true, summary: "terminal width in characters"),
+                            BuiltinParameter("height", .bounded(.integer, .within(4, 1000)), default: .number(50), requiresLabel: true, summary: "most cell rows in the terminal")],
                 returns: "plot", summary: "a heatmap of a matrix, e.g. heatmap(features(s, data)) for s from ntk(m, data, beta: 0.3)",
                 detail: """
                     Terminal: one character per cell shaded ' ░▒▓█' from the smallest to the largest entry (larger is \

@@ -18,7 +18,11 @@ public final class Session {
     public var random: RandomGenerator
     /// Largest allocation a builtin may make, in bytes; heavier requests are refused with the
     /// size they need. Defaults to half of the memory available at start-up.
-    public var memoryBudget: Int
+    /// The process's memory budget (`AllocationBudget`), in bytes: `.memory` sets it.
+    public var memoryBudget: Int {
+        get { AllocationBudget.limit }
+        set { AllocationBudget.limit = newValue }
+    }
     /// Where long work reports progress; the console installs a terminal display.
     public var progress: any ProgressReporter = SilentProgress()
     /// Plots shown or saved since the console last asked (`takeFigures()`).
@@ -29,8 +33,9 @@ public final class Session {
         interpreter = Interpreter(sink: sink)
         self.seed = seed
         random = RandomGenerator(seed: seed)
-        memoryBudget = Session.defaultMemoryBudget()
         for install in Session.tables { install(self) }
+        // Ctrl-C reaches the numeric modules' safe points through this session (the newest one).
+        Interruption.isRequested = { [weak self] in self?.shouldStop ?? false }
         installFigureObserver()
     }
 
@@ -82,24 +87,9 @@ public final class Session {
     /// Throws when `bytes` exceed the budget, naming what needed them.
     func checkMemory(_ bytes: Int, for what: String) throws {
         guard bytes > memoryBudget else { return }
-        throw LanguageError("\(what) needs \(Session.formatBytes(bytes)), over the memory budget of \(Session.formatBytes(memoryBudget)) (see .memory)")
+        throw LanguageError(AllocationRefused(what: what, bytes: bytes, limit: memoryBudget).description)
     }
 
-    /// Half of MemAvailable from /proc/meminfo, or 4 GiB when it cannot be read.
-    static func defaultMemoryBudget() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return 4 << 30 }
-        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-            if let kb = line.split(separator: " ").compactMap({ Int($0) }).first { return kb * 1024 / 2 }
-        }
-        return 4 << 30
-    }
-
-    /// `1.5 GB`, `320 MB`, `12 KB`: decimal units, three significant digits.
-    public static func formatBytes(_ bytes: Int) -> String {
-        let units: [(Double, String)] = [(1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")]
-        for (scale, unit) in units where Double(bytes) >= scale {
-            return String(format: "%.3g %@", Double(bytes) / scale, unit)
-        }
-        return "\(bytes) B"
-    }
+    /// A size as entk prints it (`AllocationBudget.format`).
+    public static func formatBytes(_ bytes: Int) -> String { AllocationBudget.format(bytes) }
 }

@@ -28,22 +28,20 @@ extension Session {
                     guard let n = v.integer, n >= 0 else { throw LanguageError("full: a shape holds non-negative integers", argument: "shape") }
                     return n
                 }
-                try self.checkMemory(Tensor.elementCount(shape).multipliedReportingOverflow(by: 8).partialValue, for: "full")
                 return .wrap(try Tensor.full(shape, try a.number("value")))
             },
-            Builtin("eye", [BuiltinParameter("n", .integer), BuiltinParameter("m", .optional(.integer), default: .nothing)],
+            Builtin("eye", [BuiltinParameter("n", .naturalNumber), BuiltinParameter("m", .optional(.naturalNumber), default: .nothing)],
                     returns: "tensor", summary: "the n×m identity (m defaults to n)") { [unowned self] a in
                 let n = try a.integer("n"), m = try a.optionalInteger("m") ?? n
-                try self.checkMemory(n &* m &* 8, for: "eye")
                 return .wrap(try Tensor.eye(n, m))
             },
-            Builtin("arange", [BuiltinParameter("start", .number), BuiltinParameter("stop", .optional(.number), default: .nothing),
-                               BuiltinParameter("step", .number, default: .number(1))],
+            Builtin("arange", [BuiltinParameter("start", .finiteNumber), BuiltinParameter("stop", .optional(.finiteNumber), default: .nothing),
+                               BuiltinParameter("step", .finiteNumber, default: .number(1))],
                     returns: "tensor", summary: "evenly spaced values in [start, stop), like numpy (arange(n) is 0…n−1)") { a in
                 if a.has("stop") { return .wrap(try Tensor.arange(try a.number("start"), try a.number("stop"), try a.number("step"))) }
                 return .wrap(try Tensor.arange(0, try a.number("start"), try a.number("step")))
             },
-            Builtin("linspace", [BuiltinParameter("start", .number), BuiltinParameter("stop", .number), BuiltinParameter("count", .integer)],
+            Builtin("linspace", [BuiltinParameter("start", .finiteNumber), BuiltinParameter("stop", .finiteNumber), BuiltinParameter("count", .naturalNumber)],
                     returns: "tensor", summary: "count evenly spaced values from start to stop inclusive") { a in
                 .wrap(try Tensor.linspace(try a.number("start"), try a.number("stop"), count: try a.integer("count")))
             },
@@ -65,12 +63,9 @@ extension Session {
         ]
     }
 
-    /// The shape of a creation call, refused when its storage would exceed the memory budget.
+    /// The shape of a creation call (the tensor allocator checks it against the memory budget).
     private func checkedShape(_ a: Arguments, _ what: String) throws -> [Int] {
-        let shape = try a.shape(fromRest: what)
-        let (bytes, overflow) = Tensor.elementCount(shape).multipliedReportingOverflow(by: 8)
-        try checkMemory(overflow ? Int.max : bytes, for: "\(what) of shape \(Tensor.describe(shape: shape))")
-        return shape
+        try a.shape(fromRest: what)
     }
 
     private var shapeBuiltins: [Builtin] {

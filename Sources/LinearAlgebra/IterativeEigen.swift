@@ -53,7 +53,7 @@ public struct IterativeEigenResult: Equatable, Sendable {
 /// 2·n·capacity doubles (V and A·V).
 ///
 /// **Safe points**: `shouldStop` is polled before every operator application; when it returns
-/// true the solve throws `.interrupted(routine: "IterativeEigen.top")`.
+/// true the solve throws `.interrupted(routine: "the iterative eigen solve")`.
 public enum IterativeEigen {
     /// The k largest eigenpairs of the symmetric n×n operator `apply` (V ↦ A·V for n × b blocks).
     ///
@@ -90,7 +90,7 @@ public enum IterativeEigen {
 
         var products = 0
         func checkedApply(_ block: Matrix) throws -> Matrix {
-            if shouldStop() { throw LinearAlgebraError.interrupted(routine: routine) }
+            if shouldStop() { throw LinearAlgebraError.interrupted(routine: "the iterative eigen solve") }
             let out = try apply(block)
             guard out.rows == block.rows, out.cols == block.cols else {
                 throw LinearAlgebraError.shapeMismatch(

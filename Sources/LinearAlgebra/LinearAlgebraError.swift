@@ -29,7 +29,7 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible, Senda
         case .sizeTooLarge(let r, let n, let limit): return "\(r): size \(n) exceeds the 32-bit LAPACK limit \(limit)"
         case .shapeMismatch(let s): return "shape mismatch: \(s)"
         case .invalidRequest(let s): return s
-        case .interrupted(let r): return "\(r): interrupted"
+        case .interrupted(let r): return "interrupted by Ctrl-C during \(r); every binding is as it was"
         }
     }
 }

@@ -41,16 +41,19 @@ public enum SymmetricEigen {
         try a.requireFinite(routine)
         try a.requireSymmetric(routine)
         if n == 0 { return EigenPairs(values: [], vectors: Matrix(rows: 0, cols: 0)) }
-        var z = a.storage
-        var w = [Double](repeating: 0, count: n)
-        let info = z.withUnsafeMutableBufferPointer { zp in
-            w.withUnsafeMutableBufferPointer { wp in
-                LAPACKE_dsyevd(LAPACK_COL_MAJOR, lapackChar("V"), lapackChar("L"), Int32(n),
-                               zp.baseAddress!, Int32(n), wp.baseAddress!)
+        let storage = a.storage
+        return try Interruption.abandonable("the eigen solve (dsyevd, n = \(n))", cost: 9 * Double(n) * Double(n) * Double(n)) {
+            var z = storage
+            var w = [Double](repeating: 0, count: n)
+            let info = z.withUnsafeMutableBufferPointer { zp in
+                w.withUnsafeMutableBufferPointer { wp in
+                    LAPACKE_dsyevd(LAPACK_COL_MAJOR, lapackChar("V"), lapackChar("L"), Int32(n),
+                                   zp.baseAddress!, Int32(n), wp.baseAddress!)
+                }
             }
+            try checkLAPACK(info, routine)
+            return descendingPairs(ascendingValues: w, columnMajorVectors: z, n: n, k: n)
         }
-        try checkLAPACK(info, routine)
-        return descendingPairs(ascendingValues: w, columnMajorVectors: z, n: n, k: n)
     }
 
     /// The `k` largest eigenpairs of the symmetric matrix `a`, descending, by relatively robust
@@ -69,7 +72,9 @@ public enum SymmetricEigen {
         try requireLAPACKSize(n, routine)
         try a.requireFinite(routine)
         try a.requireSymmetric(routine)
-        var copy = a.storage
+        let storage = a.storage
+        return try Interruption.abandonable("the eigen solve (dsyevr, n = \(n))", cost: 4 * Double(n) * Double(n) * Double(n) / 3) {
+        var copy = storage
         var w = [Double](repeating: 0, count: n)
         var z = [Double](repeating: 0, count: n * k)
         var isuppz = [Int32](repeating: 0, count: 2 * n)
@@ -91,6 +96,7 @@ public enum SymmetricEigen {
             throw LinearAlgebraError.noConvergence(routine: routine, detail: "found \(found) of \(k) eigenpairs")
         }
         return descendingPairs(ascendingValues: Array(w.prefix(k)), columnMajorVectors: z, n: n, k: k)
+        }
     }
 
     /// Reverses LAPACK's ascending order and turns its contiguous column-major eigenvectors into

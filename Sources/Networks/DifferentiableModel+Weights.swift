@@ -21,7 +21,7 @@ extension DifferentiableModel {
 
     /// Replaces every parameter group from `tensors`. All names and shapes are checked before
     /// anything changes: a missing or unknown name, or a shape that differs from the group's,
-    /// throws an error that names the tensor (and both shapes).
+    /// throws an error that names the tensor (and both shapes), and so does a NaN or an infinity.
     public func load(_ tensors: [String: Tensor]) throws {
         for name in tensors.keys.sorted() where !parameterGroups.contains(where: { $0.name == name }) {
             throw NetworkError.unexpectedTensor(name, expected: groupNames)
@@ -30,6 +30,9 @@ extension DifferentiableModel {
         for g in parameterGroups {
             guard let t = tensors[g.name] else { throw NetworkError.missingTensor(g.name) }
             guard t.shape == g.shape else { throw NetworkError.shapeMismatch(argument: "tensor '\(g.name)'", expected: g.shape, got: t.shape) }
+            if let bad = t.storage.firstIndex(where: { !$0.isFinite }) {
+                throw NetworkError.invalidArgument("tensor '\(g.name)' holds \(t.storage[bad].isNaN ? "nan" : "an infinity") at flat index \(bad); weights must be finite")
+            }
             flat.replaceSubrange(g.offset..<(g.offset + g.count), with: t.storage)
         }
         parameters = flat

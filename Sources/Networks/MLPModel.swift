@@ -41,6 +41,12 @@ public final class MLPModel: DifferentiableModel {
             named.append(("layer\(l).weight", [sizes[l + 1], sizes[l]]))
             if bias { named.append(("layer\(l).bias", [sizes[l + 1]])) }
         }
+        let total = zip(sizes, sizes.dropFirst()).reduce(0) { sum, pair in
+            let (w, o1) = pair.0.multipliedReportingOverflow(by: pair.1)
+            let (s1, o2) = sum.addingReportingOverflow(w + (bias ? pair.1 : 0))
+            return o1 || o2 ? Int.max / 16 : s1
+        }
+        try AllocationBudget.reserve([total], for: "mlp(sizes: \(sizes)) parameters")
         let groups = ParameterGroup.layout(named)
         parameterGroups = groups
         weightOffsets = groups.filter { $0.name.hasSuffix(".weight") }.map(\.offset)

@@ -31,6 +31,7 @@ public struct ModularArithmetic: Sendable {
 
     /// Builds the task; throws for p < 2 or a fraction outside (0, 1].
     public init(p: Int, operation: Operation = .add, trainFraction: Double = 0.7, seed: UInt64 = 0) throws {
+        try AllocationBudget.reserve([p, p, 3 * p], for: "modular(p: \(p)) one-hot inputs and targets")
         guard p >= 2 else { throw NetworkError.invalidArgument("modular data: p (\(p)) must be at least 2") }
         guard trainFraction > 0, trainFraction <= 1 else { throw NetworkError.invalidArgument("modular data: train fraction \(trainFraction) is not in (0, 1]") }
         self.p = p; self.operation = operation

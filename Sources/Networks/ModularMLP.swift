@@ -36,6 +36,7 @@ public final class ModularMLP: DifferentiableModel {
     public init(p: Int, width: Int = 512, activation: Activation = .square, seed: UInt64 = 0) throws {
         guard p >= 2 else { throw NetworkError.invalidArgument("modmlp: p (\(p)) must be at least 2") }
         guard width > 0 else { throw NetworkError.invalidArgument("modmlp: width (\(width)) must be positive") }
+        try AllocationBudget.reserve([3 * p, width], for: "modmlp(p: \(p), width: \(width)) parameters")
         modulus = p; self.width = width; self.activation = activation
         parameterGroups = ParameterGroup.layout([("W1", [width, 2 * p]), ("W2", [p, width])])
         var params = [Double](repeating: 0, count: width * 2 * p + p * width)

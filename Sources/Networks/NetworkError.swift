@@ -13,6 +13,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible, Sendable {
     case unexpectedTensor(String, expected: [String])
     /// Training produced a NaN or infinite loss at `step`; the model was restored to `restoredStep`.
     case nonFiniteLoss(step: Int, value: Double, restoredStep: Int)
+    /// The loss grew past `Trainer.divergenceFactor` × the loss the call started from.
+    case diverged(step: Int, value: Double, start: Double, restoredStep: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +29,9 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible, Sendable {
         case .nonFiniteLoss(let s, let v, let r):
             let text = v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf")
             return "loss became \(text) at step \(s); the model was restored to step \(r)"
+        case .diverged(let s, let v, let start, let r):
+            return String(format: "training diverged: loss %.3g at step \(s), over %g × the %.3g it started from; "
+                          + "the model was restored to step \(r) (try a smaller learning rate)", v, divergenceFactor, start)
         }
     }
 

@@ -32,10 +32,14 @@ public final class TMSModel: DifferentiableModel {
 
     /// A freshly initialised model. Throws on non-positive sizes, sparsity outside [0, 1], or an
     /// importance vector whose length is not `features`.
-    public init(features n: Int, hidden m: Int, sparsity: Double = 0, importance: [Double]? = nil, seed: UInt64 = 0) throws {
+    /// `importance` gives Iᵢ outright; otherwise Iᵢ = decayⁱ.
+    public init(features n: Int, hidden m: Int, sparsity: Double = 0, importance: [Double]? = nil,
+                importanceDecay decay: Double = 0.8, seed: UInt64 = 0) throws {
         guard n > 0, m > 0 else { throw NetworkError.invalidArgument("tms: features (\(n)) and hidden (\(m)) must be positive") }
         guard sparsity >= 0, sparsity <= 1 else { throw NetworkError.invalidArgument("tms: sparsity \(sparsity) is not in [0, 1]") }
-        let imp = importance ?? (0..<n).map { pow(0.8, Double($0)) }
+        let (weights, overflow) = m.multipliedReportingOverflow(by: n)
+        try AllocationBudget.reserve([overflow ? Int.max : weights, 3], for: "tms(features: \(n), hidden: \(m)) parameters and importances")
+        let imp = importance ?? (0..<n).map { pow(decay, Double($0)) }
         guard imp.count == n else { throw NetworkError.shapeMismatch(argument: "importance", expected: [n], got: [imp.count]) }
         features = n; hidden = m; self.sparsity = sparsity; self.importance = imp
         parameterGroups = ParameterGroup.layout([("W", [m, n]), ("b", [n])])
@@ -141,7 +145,8 @@ public final class TMSModel: DifferentiableModel {
     /// The paper's fixed training set for this model: `count` samples with this model's
     /// feature count and sparsity (see `Dataset.tms`).
     public func samples(_ count: Int, generator: inout RandomGenerator) throws -> Dataset {
-        try Dataset.tms(samples: count, features: features, sparsity: sparsity, generator: &generator)
+        try AllocationBudget.reserve([count, 2 * features], for: "\(count) samples of \(features) features (inputs and targets)")
+        return try Dataset.tms(samples: count, features: features, sparsity: sparsity, generator: &generator)
     }
 }
 

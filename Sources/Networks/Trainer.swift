@@ -38,11 +38,19 @@ public struct TrainingReport: Equatable, Sendable {
 /// - `shouldStop` is polled before every step; when it returns true the model stays at its last
 ///   completed step and the report says `stopped`.
 /// - `progress(done, total)` is called after every step.
-/// - A NaN or infinite loss restores θ and the optimiser state of the last finite step and
-///   throws `NetworkError.nonFiniteLoss`.
+/// - A NaN or infinite loss restores θ and the optimiser state of the last sane step and
+///   throws `NetworkError.nonFiniteLoss`; so does a loss above `divergenceFactor` × the loss of
+///   the call's first step (`NetworkError.diverged`). A step is sane when its loss is finite and
+///   within that bound; only sane steps are kept as the backup, so a restore never lands on a
+///   diverged state.
 /// The loop allocates nothing per step: outputs, gradients and the backup live in buffers made
 /// once per call, the model's activations in its grow-only workspace, and every product is a
 /// pointer-form GEMM.
+/// How far the loss may grow over the loss a `train` call started from before the call stops
+/// as diverged: 10⁴ (a learning rate too large multiplies the loss by far more within a few
+/// steps; ordinary training rarely lifts it above its start at all).
+public let divergenceFactor = 1e4
+
 @discardableResult
 public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int, optimizer: Optimizer,
                   loss: Loss? = nil, every: Int = 0, hook: ((TrainingRecord) -> Void)? = nil,
@@ -69,7 +77,8 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
     var backup = [Double](repeating: 0, count: p)
     var backupState = optimizer.state
     var haveBackup = false
-    model.history.reserveCapacity(model.history.count + steps + 1)
+    // Grown as steps run: a huge `steps` is stopped by Ctrl-C, not refused, and reserves nothing up front.
+    model.history.reserveCapacity(model.history.count + min(steps, 1 << 16) + 1)
 
     /// Loss and accuracies at the current parameters; the gradient too when `withGradient`.
     func evaluate(withGradient: Bool) -> TrainingRecord {
@@ -118,8 +127,12 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
         return true
     }
 
+    var startLoss: Double?
     func failIfNonFinite(_ r: TrainingRecord) throws {
-        guard !r.loss.isFinite else { return }
+        let start = startLoss ?? r.loss
+        if startLoss == nil, r.loss.isFinite { startLoss = r.loss }
+        let diverged = r.loss.isFinite && r.loss > divergenceFactor * max(start, .leastNormalMagnitude)
+        guard !r.loss.isFinite || diverged else { return }
         let failed = model.step
         if haveBackup {
             model.parameters = backup
@@ -127,6 +140,7 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
             model.step -= 1
             while let last = model.history.last, last.step > model.step { model.history.removeLast() }
         }
+        if diverged { throw NetworkError.diverged(step: failed, value: r.loss, start: start, restoredStep: model.step) }
         throw NetworkError.nonFiniteLoss(step: failed, value: r.loss, restoredStep: model.step)
     }
 

@@ -40,7 +40,7 @@ extension Tensor {
     @inline(__always)
     func zipWith(_ other: Tensor, operation: String, _ f: (Double, Double) -> Double) throws -> Tensor {
         let outShape = shape == other.shape ? shape : try Tensor.broadcastShape(shape, other.shape, operation: operation)
-        let n = Tensor.elementCount(outShape)
+        let n = outShape == shape || outShape == other.shape ? Tensor.elementCount(outShape) : try Tensor.validated(outShape, operation)
         let out = [Double](unsafeUninitializedCapacity: n) { o, initialized in
             storage.withUnsafeBufferPointer { a in
                 other.storage.withUnsafeBufferPointer { b in

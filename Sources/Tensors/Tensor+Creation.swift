@@ -41,10 +41,11 @@ extension Tensor {
             throw TensorError.invalidArgument(operation: "arange", detail: "start, stop and step must be finite and step non-zero (got \(start), \(stop), \(step))")
         }
         let exact = ((stop - start) / step).rounded(.up)
-        guard exact < Double(Int32.max) * 64 else {
+        guard exact.isFinite, exact < Double(Int32.max) * 64 else {
             throw TensorError.invalidArgument(operation: "arange", detail: "\(exact) elements is too many")
         }
         let n = Swift.max(0, Int(exact))
+        _ = try validated([n], "arange")
         return Tensor((0..<n).map { start + Double($0) * step })
     }
 
@@ -54,6 +55,7 @@ extension Tensor {
         guard count >= 0 else {
             throw TensorError.invalidArgument(operation: "linspace", detail: "count \(count) is negative")
         }
+        _ = try validated([count], "linspace")
         if count == 1 { return Tensor([start]) }
         let delta = (stop - start) / Double(count - 1)
         var values = (0..<count).map { start + Double($0) * delta }

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// Everything that can go wrong in a tensor operation or while reading a tensor file.
 ///
 /// Messages are lower case and name what was wrong: the operation, both shapes, the axis,
@@ -21,6 +23,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
     case raggedLiteral(path: [Int], detail: String)
     /// Any other bad argument (a zero step, an empty reduction, …).
     case invalidArgument(operation: String, detail: String)
+    /// New storage refused by the memory budget (its size, or that it overflows).
+    case overBudget(AllocationRefused)
     /// A tensor file that is truncated, malformed or inconsistent; `detail` says where.
     case corruptFile(format: String, detail: String)
     /// A tensor file whose element type this reader does not handle.
@@ -50,6 +54,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
             return "ragged nested list \(at): \(detail)"
         case let .invalidArgument(op, detail):
             return "\(op): \(detail)"
+        case let .overBudget(refusal):
+            return refusal.description
         case let .corruptFile(format, detail):
             return "\(format): corrupt file: \(detail)"
         case let .unsupportedDType(format, dtype):
@@ -66,16 +72,19 @@ extension Tensor {
         shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
     }
 
-    /// Checks a shape a caller asked for: no negative dimension, element count within `Int`.
+    /// Checks the shape of a tensor about to be allocated: no negative dimension, and its storage
+    /// within the process's `AllocationBudget` (which also refuses a count that overflows).
+    /// Every allocation of new tensor storage whose size a caller chose passes here.
     static func validated(_ shape: [Int], _ operation: String) throws -> Int {
         if let d = shape.first(where: { $0 < 0 }) {
             throw TensorError.invalidShape(operation: operation, shape: shape, reason: "dimension \(d) is negative")
         }
-        let n = elementCount(shape)
-        if n == Int.max {
-            throw TensorError.invalidShape(operation: operation, shape: shape, reason: "the element count overflows")
+        do {
+            try AllocationBudget.reserve(shape, for: "a tensor of shape \(describe(shape: shape))")
+        } catch {
+            throw TensorError.overBudget(error)
         }
-        return n
+        return elementCount(shape)
     }
 
     /// `axis` mapped into `0..<rank` (negative counts from the end), or a typed error.

@@ -29,6 +29,9 @@ struct Entk: ParsableCommand {
     @Flag(name: .long, help: "With --check: print a one-line summary, also when the file passes.")
     var verbose = false
 
+    @Option(name: .long, help: ArgumentHelp("Interrupt any input that runs longer than S seconds, as Ctrl-C would.", valueName: "S"))
+    var timeLimit: Double?
+
     @Flag(name: .long, help: "Do not load the prelude.")
     var noPrelude = false
 
@@ -54,6 +57,9 @@ struct Entk: ParsableCommand {
             throw ValidationError("--tolerance, --exact and --verbose go with --check FILE")
         }
         if exact, tolerance != nil { throw ValidationError("give --exact or --tolerance, not both") }
+        if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
+            throw ValidationError("--time-limit must be a number of seconds > 0, not \(timeLimit)")
+        }
         if let tolerance, !(tolerance.isFinite && tolerance >= 0) {
             throw ValidationError("--tolerance must be a finite number ≥ 0, not \(tolerance)")
         }
@@ -72,6 +78,7 @@ struct Entk: ParsableCommand {
         options.outputDirectory = out
         options.comparison = exact ? .exact : tolerance.map { .numeric(tolerance: $0) }
         options.verbose = verbose
+        options.timeLimit = timeLimit
         let status = ConsoleLauncher.run(options, engine: LanguageEngine())
         if status != 0 { throw ExitCode(status) }
     }

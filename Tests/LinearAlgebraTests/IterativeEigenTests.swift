@@ -70,7 +70,7 @@ struct IterativeEigenTests {
     func interrupted() throws {
         let k = TestMatrices.decayingPSD(n: 400, cols: 60, seed: 25)
         var calls = 0
-        #expect(throws: LinearAlgebraError.interrupted(routine: "IterativeEigen.top")) {
+        #expect(throws: LinearAlgebraError.interrupted(routine: "the iterative eigen solve")) {
             _ = try IterativeEigen.top(count: 10, dimension: 400, shouldStop: { calls >= 2 }) { block in
                 calls += 1
                 return try k.multiplied(by: block)

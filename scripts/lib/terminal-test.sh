@@ -177,6 +177,26 @@ check "after stopping work the bindings remain" wait_lines "3" 6
 type_line 'm.step > 0'
 check "the model kept its completed steps" wait_match -xF 'true'
 
+# Ctrl-C inside a kernel build (polled between blocks of inputs) and inside one dense LAPACK
+# eigen solve (abandoned on its own thread) returns to the prompt within a second.
+within_a_second() {
+    local i
+    for i in $(seq 1 20); do screen | grep -qF -- "$1" && return 0; sleep 0.05; done
+    return 1
+}
+type_line 'big = m.samples(10000, seed: 2)'
+type_line 'K = ntk(m, big, view: "trace")'
+sleep 2
+tmx send-keys -t "$target" C-c
+check "Ctrl-C during a kernel build returns within a second" within_a_second 'interrupted by Ctrl-C during the kernel build'
+type_line 'small = ntk(m, m.samples(60, seed: 3))'
+type_line 's = small.eig(3000, method: "direct")'
+sleep 2
+tmx send-keys -t "$target" C-c
+check "Ctrl-C during a dense eigen solve returns within a second" within_a_second 'interrupted by Ctrl-C during the eigen solve'
+type_line 'x'
+check "after both the bindings remain" wait_lines "3" 7
+
 type_line 'survivor = 42'
 sleep 0.5
 type_keys C-d

@@ -82,11 +82,30 @@ enum ArgumentBinder {
     }
 
     private static func mismatch(_ shape: Shape, _ argument: Given, callee: String, callSpan: SourceSpan?) -> Diagnostic {
-        var got = argument.value.typeName
-        if case .number(let x) = argument.value, shape.type == .integer || shape.type == .optional(.integer) {
-            got = "\(Value.format(x)), not an integer"
+        Diagnostic("argument `\(shape.name)` of `\(callee)` expects \(shape.type.name), got \(describe(argument.value, against: shape.type))",
+                   span: argument.span ?? callSpan)
+    }
+
+    /// What was given, in the terms of the expected type: `-1`, `nan`, `2.5, not an integer`,
+    /// `"tarce"; did you mean "trace"?`, or the value's type name.
+    private static func describe(_ value: Value, against type: ValueType) -> String {
+        switch (type, value) {
+        case (.optional(let inner), _): return describe(value, against: inner)
+        case (.choice(let words), .string(let word)):
+            let hint = Suggestion.closest(to: word, among: words).map { "; did you mean \"\($0)\"?" } ?? ""
+            return "\"\(word)\"\(hint)"
+        case (.bounded(let inner, _), .number(let x)):
+            if inner == .integer, x.isFinite, x.rounded() != x { return "\(Value.format(x)), not an integer" }
+            return Value.format(x)
+        case (.integer, .number(let x)): return "\(Value.format(x)), not an integer"
+        case (.oneOf(let types), _):
+            // The first alternative of the value's own kind explains best (`integer ≥ 1 or none`).
+            for alternative in types {
+                let text = describe(value, against: alternative)
+                if text != value.typeName { return text }
+            }
+            return value.typeName
+        default: return value.typeName
         }
-        return Diagnostic("argument `\(shape.name)` of `\(callee)` expects \(shape.type.name), got \(got)",
-                          span: argument.span ?? callSpan)
     }
 }

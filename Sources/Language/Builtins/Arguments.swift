@@ -57,6 +57,15 @@ public struct Arguments {
         return elements
     }
 
+    /// A `.choice` argument as the enumeration whose raw values it was checked against.
+    public func choice<T: RawRepresentable>(_ name: String, as type: T.Type) throws -> T where T.RawValue == String {
+        let word = try string(name)
+        guard let value = T(rawValue: word) else {
+            throw LanguageError("argument `\(name)` of `\(callee)` does not name a \(String(describing: T.self)): \"\(word)\"", argument: name)
+        }
+        return value
+    }
+
     /// The host object of Swift type `T` bound to `name`.
     public func host<T: HostObject>(_ name: String, as type: T.Type) throws -> T {
         guard case .host(let object) = self[name], let typed = object as? T else {

@@ -10,6 +10,26 @@ public indirect enum ValueType: Equatable, Sendable {
     case oneOf([ValueType])
     /// The type, or `none`.
     case optional(ValueType)
+    /// A string that is one of the given words. Help and the reference list them, and the
+    /// binder suggests the nearest when another word is given.
+    case choice([String])
+    /// A number of the given type (`.number` or `.integer`), finite and within the bounds.
+    case bounded(ValueType, NumberBounds)
+
+    /// A choice among the raw values of an enumeration, in declaration order.
+    public static func choice<T: CaseIterable & RawRepresentable>(of type: T.Type) -> ValueType where T.RawValue == String {
+        .choice(T.allCases.map(\.rawValue))
+    }
+    /// An integer ≥ 1: counts, sizes, steps.
+    public static let count = ValueType.bounded(.integer, .atLeast(1))
+    /// An integer ≥ 0: indices, limits that may be zero.
+    public static let naturalNumber = ValueType.bounded(.integer, .atLeast(0))
+    /// A finite number > 0: learning rates, scales.
+    public static let positiveNumber = ValueType.bounded(.number, .positive)
+    /// A finite number ≥ 0: ridges, decays, sparsities' lower end.
+    public static let nonNegativeNumber = ValueType.bounded(.number, .atLeast(0))
+    /// Any finite number.
+    public static let finiteNumber = ValueType.bounded(.number, NumberBounds())
 
     /// The name used in signatures and errors: `integer`, `tensor`, `number or tensor`, `string?`.
     public var name: String {
@@ -25,6 +45,8 @@ public indirect enum ValueType: Equatable, Sendable {
         case .host(let name): return name
         case .oneOf(let types): return types.map(\.name).joined(separator: " or ")
         case .optional(let type): return type.name + " or none"
+        case .choice(let words): return words.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .bounded(let type, let bounds): return bounds.describe(type.name)
         }
     }
 
@@ -38,7 +60,44 @@ public indirect enum ValueType: Equatable, Sendable {
         case (.host(let name), .host(let object)): return object.typeName == name
         case (.oneOf(let types), _): return types.contains { $0.accepts(value) }
         case (.optional(let type), _): return value.isNothing || type.accepts(value)
+        case (.choice(let words), .string(let word)): return words.contains(word)
+        case (.bounded(let type, let bounds), .number(let x)): return type.accepts(value) && bounds.contains(x)
         default: return false
+        }
+    }
+}
+
+/// The finite range a `.bounded` number must lie in; every bounded number is also finite.
+public struct NumberBounds: Equatable, Sendable {
+    public var lower: Double?
+    /// True when `lower` itself is excluded (x > lower).
+    public var lowerExcluded: Bool
+    public var upper: Double?
+
+    public init(lower: Double? = nil, lowerExcluded: Bool = false, upper: Double? = nil) {
+        self.lower = lower
+        self.lowerExcluded = lowerExcluded
+        self.upper = upper
+    }
+
+    public static func atLeast(_ x: Double) -> NumberBounds { NumberBounds(lower: x) }
+    public static let positive = NumberBounds(lower: 0, lowerExcluded: true)
+    public static func within(_ a: Double, _ b: Double) -> NumberBounds { NumberBounds(lower: a, upper: b) }
+
+    public func contains(_ x: Double) -> Bool {
+        guard x.isFinite else { return false }
+        if let lower, lowerExcluded ? x <= lower : x < lower { return false }
+        if let upper, x > upper { return false }
+        return true
+    }
+
+    /// `integer ≥ 1`, `number > 0`, `number in 0…1`, `finite number`.
+    public func describe(_ typeName: String) -> String {
+        switch (lower, upper) {
+        case (let a?, let b?): return "\(typeName) in \(Value.format(a))…\(Value.format(b))"
+        case (let a?, nil): return "\(typeName) \(lowerExcluded ? ">" : "≥") \(Value.format(a))"
+        case (nil, let b?): return "\(typeName) ≤ \(Value.format(b))"
+        case (nil, nil): return "finite \(typeName)"
         }
     }
 }

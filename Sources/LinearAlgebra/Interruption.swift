@@ -1,0 +1,49 @@
+import Foundation
+
+/// Ctrl-C for work deep inside the numeric modules.
+///
+/// The signal is one per process, and so is this: the session installs `isRequested` (its
+/// Ctrl-C and progress-cancel check) once, and long loops call `poll` at their safe points
+/// between blocks, so a kernel build or a solve stops within one block of the key press and
+/// leaves every earlier value as it was.
+///
+/// A single LAPACK call cannot be stopped in the middle. `abandonable` runs one on a thread of
+/// its own and returns as soon as Ctrl-C is pressed, leaving the call to finish unseen in the
+/// background (its memory is freed when it does; the other core stays busy until then).
+public enum Interruption {
+    nonisolated(unsafe) public static var isRequested: () -> Bool = { false }
+
+    /// Throws `.interrupted(routine:)` when Ctrl-C has been pressed.
+    public static func poll(_ routine: @autoclosure () -> String) throws(LinearAlgebraError) {
+        if isRequested() { throw LinearAlgebraError.interrupted(routine: routine()) }
+    }
+
+    /// Work below this many multiply-adds runs on the caller's thread: a thread costs ~50 µs.
+    static let abandonableThreshold = 50_000_000.0
+
+    /// Runs `work` and returns its result, or throws `.interrupted` as soon as Ctrl-C is pressed
+    /// while it runs (checked every 20 ms). `cost` is its multiply-add count: cheap work runs
+    /// inline. `work` must own what it touches (copies of its inputs), since an abandoned call
+    /// goes on after this returns.
+    public static func abandonable<T: Sendable>(_ routine: String, cost: Double, _ work: @escaping @Sendable () throws -> T) throws -> T {
+        guard cost >= abandonableThreshold else { return try work() }
+        try poll(routine)
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            box.result = Result { try work() }
+            done.signal()
+        }
+        thread.stackSize = 16 << 20
+        thread.start()
+        while done.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            if isRequested() { throw LinearAlgebraError.interrupted(routine: routine) }
+        }
+        return try box.result!.get()
+    }
+}
+
+/// The result of an abandonable call, written once by its thread before it signals.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+}
