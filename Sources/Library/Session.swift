@@ -18,11 +18,9 @@ public final class Session {
     public var random: RandomGenerator
     /// Largest allocation a builtin may make, in bytes; heavier requests are refused with the
     /// size they need. Defaults to half of the memory available at start-up.
-    /// The process's memory budget (`AllocationBudget`), in bytes: `.memory` sets it.
-    public var memoryBudget: Int {
-        get { AllocationBudget.limit }
-        set { AllocationBudget.limit = newValue }
-    }
+    /// The session's memory budget in bytes (`.memory` sets it): every builtin runs with it as
+    /// its thread's `AllocationBudget`, and the kernel routes plan within it.
+    public var memoryBudget: Int
     /// Where long work reports progress; the console installs a terminal display.
     public var progress: any ProgressReporter = SilentProgress()
     /// Plots shown or saved since the console last asked (`takeFigures()`).
@@ -33,7 +31,11 @@ public final class Session {
         interpreter = Interpreter(sink: sink)
         self.seed = seed
         random = RandomGenerator(seed: seed)
+        memoryBudget = AllocationBudget.defaultLimit()
         for install in Session.tables { install(self) }
+        interpreter.registry.wrapHandlers { handler in
+            { [unowned self] arguments in try AllocationBudget.withLimit(self.memoryBudget) { try handler(arguments) } }
+        }
         // Ctrl-C reaches the numeric modules' safe points through this session (the newest one).
         Interruption.isRequested = { [weak self] in self?.shouldStop ?? false }
         installFigureObserver()

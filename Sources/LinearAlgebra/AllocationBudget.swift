@@ -5,22 +5,25 @@ import Foundation
 /// process. The tensor allocators (`Tensor.allocate`) and the matrix allocator (`Matrix.allocate`)
 /// ask here, so a new builtin that makes tensors or matrices is budgeted without remembering to.
 ///
-/// The budget is one number for the process, set by `.memory` in the console. Its default is the
-/// smallest of: half of `MemAvailable`, the address-space and data limits (`RLIMIT_AS`,
+/// The budget in force is the one of the innermost `withLimit` on the calling thread (the session
+/// runs every builtin inside its own, so sessions side by side keep their own `.memory`), else the
+/// derived default: the smallest of: half of `MemAvailable`, the address-space and data limits (`RLIMIT_AS`,
 /// `RLIMIT_DATA`) less what the process already maps, and the cgroup's `memory.max` less its
 /// `memory.current`, so that entk under `ulimit -v` or in a container refuses before the kernel
 /// would kill it.
 public enum AllocationBudget {
-    nonisolated(unsafe) private static var explicitLimit: Int?
+    /// The bytes one request may take now, on this thread.
+    public static var limit: Int { threadLimit.value ?? defaultLimit() }
 
-    /// The bytes one request may take now.
-    public static var limit: Int {
-        get { explicitLimit ?? defaultLimit() }
-        set { explicitLimit = newValue }
+    /// Runs `body` with `bytes` as the budget of this thread (nested calls: the innermost wins).
+    public static func withLimit<T>(_ bytes: Int, _ body: () throws -> T) rethrows -> T {
+        let saved = threadLimit.value
+        threadLimit.value = bytes
+        defer { threadLimit.value = saved }
+        return try body()
     }
 
-    /// Forget a limit set with `limit = …` and use the derived default again.
-    public static func resetToDefault() { explicitLimit = nil }
+    private static let threadLimit = ThreadLocalInt()
 
     /// Bytes of `counts` multiplied together and by `elementSize`, or nil when the product
     /// overflows `Int` or a count is negative.
@@ -105,5 +108,25 @@ public struct AllocationRefused: Error, Equatable, CustomStringConvertible, Send
     public var description: String {
         let size = bytes.map { "needs \(AllocationBudget.format($0))" } ?? "needs more bytes than a 64-bit size can count"
         return "\(what) \(size), over the memory budget of \(AllocationBudget.format(limit)) (see .memory)"
+    }
+}
+
+/// An optional `Int` per thread (pthread-specific storage; nil on a thread that never set it).
+private final class ThreadLocalInt: @unchecked Sendable {
+    private var key = pthread_key_t()
+
+    init() { pthread_key_create(&key) { pointer in if let pointer { Unmanaged<Box>.fromOpaque(pointer).release() } } }
+
+    private final class Box { var value: Int?; init(_ value: Int?) { self.value = value } }
+
+    var value: Int? {
+        get { pthread_getspecific(key).map { Unmanaged<Box>.fromOpaque($0).takeUnretainedValue().value } ?? nil }
+        set {
+            if let pointer = pthread_getspecific(key) {
+                Unmanaged<Box>.fromOpaque(pointer).takeUnretainedValue().value = newValue
+            } else {
+                pthread_setspecific(key, Unmanaged.passRetained(Box(newValue)).toOpaque())
+            }
+        }
     }
 }

@@ -98,21 +98,37 @@ struct TrainerTests {
         #expect(model.history.last?.step == 3)
     }
 
-    @Test("a loss that becomes non-finite throws and restores the last finite state")
-    func nonFinite() throws {
+    @Test("a loss that explodes stops as diverged and restores the last sane state")
+    func diverged() throws {
         let data = try Fixture.classification()
         let model = try MLPModel(sizes: [3, 5, 4, 2], activation: .square, seed: 2)
         let opt = try Optimizer.sgd(lr: 1e6)
         do {
             try train(model, data, steps: 50, optimizer: opt)
             Issue.record("training with lr 1e6 on a square MLP stayed finite")
-        } catch let NetworkError.nonFiniteLoss(step, _, restored) {
+        } catch let NetworkError.diverged(step, value, start, restored) {
+            #expect(value > divergenceFactor * start)
             #expect(restored == step - 1 && model.step == restored)
             #expect(model.parameters.allSatisfy { $0.isFinite })
             #expect(model.history.last?.step == restored)
-            #expect(model.history.allSatisfy { $0.loss.isFinite })
+            #expect(model.history.allSatisfy { $0.loss.isFinite && $0.loss <= divergenceFactor * start })
             let loss = try Loss.mse.value(model.forward(data.inputs), data.targets)
             #expect(loss.isFinite && loss == model.history.last!.loss)
+        }
+    }
+
+    @Test("a non-finite loss throws and leaves the parameters as they were")
+    func nonFinite() throws {
+        let data = try Fixture.classification()
+        let model = try MLPModel(sizes: [3, 5, 4, 2], activation: .square, seed: 2)
+        let huge = model.parameters.map { $0 * 1e200 }
+        try model.setParameters(huge)
+        do {
+            try train(model, data, steps: 5, optimizer: try .sgd(lr: 0.1))
+            Issue.record("a square MLP with weights of 1e200 gave a finite loss")
+        } catch let NetworkError.nonFiniteLoss(step, value, restored) {
+            #expect(!value.isFinite && step == 0 && restored == 0)
+            #expect(model.parameters == huge)
         }
     }
 

@@ -33,6 +33,15 @@ public final class BuiltinRegistry {
     /// The table of the type called `name`, if any.
     public func type(named name: String) -> HostType? { types[name] }
 
+    /// Replaces every handler (functions' and methods') by `wrap(handler)`: for rules that hold
+    /// around every builtin call, such as the session's memory budget.
+    public func wrapHandlers(_ wrap: (@escaping (Arguments) throws -> Value) -> (Arguments) throws -> Value) {
+        for name in functions.keys { functions[name]!.handler = wrap(functions[name]!.handler) }
+        for name in types.keys {
+            for i in types[name]!.methods.indices { types[name]!.methods[i].handler = wrap(types[name]!.methods[i].handler) }
+        }
+    }
+
     /// Function names, sorted.
     public var functionNames: [String] { functions.keys.sorted() }
 
