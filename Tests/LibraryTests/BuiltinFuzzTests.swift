@@ -146,6 +146,8 @@ struct BuiltinFuzzTests {
         #expect(process.terminationReason == .exit, "entk was killed by signal \(process.terminationStatus)")
         #expect(process.terminationStatus == 1, "exit status \(process.terminationStatus) (124: the whole run timed out)")
         #expect(output.contains("fuzz finished"), "the run did not reach its last input")
+        // `train(…, steps: 2^31)` ran into the 2 s limit, was stopped like Ctrl-C, and the script went on.
+        #expect(errors.contains("interrupted: training stopped at step"))
         for marker in ["crashed", "Fatal error", "Backtrac", "failed to allocate"] {
             #expect(!errors.contains(marker), "\(marker): \(errors.components(separatedBy: "\n").filter { $0.contains(marker) }.prefix(3))")
         }
