@@ -4,8 +4,11 @@ import Language
 import LinearAlgebra
 import Tensors
 
-/// An eNTK living in the language. It is a snapshot at the model step it was computed at;
-/// its spectrum is computed once and extended on later `K.eig(k)` calls (never recomputed).
+/// An eNTK living in the language. It is a true snapshot of the weights it was computed at:
+/// its matrix, factors, entries and spectrum never change when the model does. Only `by_layer`,
+/// which must recompute from the model, refuses once the model's parameters have changed in any
+/// way (training, `load_weights`, `restore`), detected by `parameterVersion`. Its spectrum is
+/// computed once and extended on later `K.eig(k)` calls (never recomputed).
 public final class KernelObject: HostObject {
     public let kernel: EmpiricalNTK
     /// What is needed to split it by layer later: the model, its inputs and the options.
@@ -13,6 +16,8 @@ public final class KernelObject: HostObject {
     let inputs: Matrix
     let options: KernelOptions
     let step: Int
+    /// The model's `parameterVersion` when the kernel was computed.
+    let parameterVersion: Int
     /// The spectrum computed so far and the ridge it was asked with.
     var spectrum: Spectrum?
     var spectrumRidge = 0.0
@@ -23,6 +28,7 @@ public final class KernelObject: HostObject {
         self.inputs = inputs
         self.options = options
         self.step = model.model.step
+        self.parameterVersion = model.model.parameterVersion
     }
 
     public var typeName: String { "kernel" }

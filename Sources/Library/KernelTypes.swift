@@ -21,8 +21,9 @@ extension Session {
                 HostProperty("memory", type: "number", summary: "bytes held") { .number(Double(try kernel($0).kernel.heldBytes)) },
                 HostProperty("by_layer", type: "list", summary: "one kernel per parameter group; they sum to this one") { v in
                     let k = try kernel(v)
-                    guard k.model.model.step == k.step else {
-                        throw LanguageError("the model has trained since this kernel was computed (step \(k.step) → \(k.model.model.step)); compute a new kernel first")
+                    guard k.model.model.parameterVersion == k.parameterVersion else {
+                        throw LanguageError("the model's parameters have changed since this kernel was computed (at step \(k.step); "
+                                            + "trained, loaded or restored since): by_layer recomputes from the model, so compute a new kernel first")
                     }
                     let layers = try EmpiricalNTK.byLayer(model: k.model.model, inputs: k.inputs, options: k.options)
                     return .list(layers.map { .host(KernelObject($0.kernel, model: k.model, inputs: k.inputs, options: k.options)) })

@@ -63,6 +63,10 @@ public protocol DifferentiableModel: AnyObject {
     var parameterCount: Int { get }
     /// Flat, groups concatenated in order, each row-major.
     var parameters: [Double] { get set }
+    /// Advanced by every change of the parameters (assignment, `load`, `setParameters`, an
+    /// optimiser step through `withMutableParameters`): what a kernel compares to tell whether
+    /// the weights it was computed at are still the model's.
+    var parameterVersion: Int { get }
     /// Training steps taken so far (the trainer advances it).
     var step: Int { get set }
     /// N×inputSize → N×C. Requires `x.cols == inputSize`; use `predict` for a checked call.

@@ -22,9 +22,11 @@ public final class MLPModel: DifferentiableModel {
         set {
             precondition(newValue.count == parameterCount, "mlp: \(newValue.count) parameters, expected \(parameterCount)")
             flat = newValue
+            parameterVersion += 1
         }
     }
     private var flat: [Double]
+    public private(set) var parameterVersion = 0
     public var step = 0
     public var history: [TrainingRecord] = []
     private let workspace = Workspace()
@@ -166,6 +168,7 @@ public final class MLPModel: DifferentiableModel {
 
 extension MLPModel {
     public func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
-        try flat.withUnsafeMutableBufferPointer { try body($0) }
+        parameterVersion += 1
+        return try flat.withUnsafeMutableBufferPointer { try body($0) }
     }
 }

@@ -23,9 +23,11 @@ public final class ModularMLP: DifferentiableModel {
         set {
             precondition(newValue.count == parameterCount, "modmlp: \(newValue.count) parameters, expected \(parameterCount)")
             flat = newValue
+            parameterVersion += 1
         }
     }
     private var flat: [Double]
+    public private(set) var parameterVersion = 0
     public var step = 0
     public var history: [TrainingRecord] = []
     private let workspace = Workspace()
@@ -161,6 +163,7 @@ public final class ModularMLP: DifferentiableModel {
 
 extension ModularMLP {
     public func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
-        try flat.withUnsafeMutableBufferPointer { try body($0) }
+        parameterVersion += 1
+        return try flat.withUnsafeMutableBufferPointer { try body($0) }
     }
 }

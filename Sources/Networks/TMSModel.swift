@@ -23,9 +23,11 @@ public final class TMSModel: DifferentiableModel {
         set {
             precondition(newValue.count == parameterCount, "tms: \(newValue.count) parameters, expected \(parameterCount)")
             flat = newValue
+            parameterVersion += 1
         }
     }
     private var flat: [Double]
+    public private(set) var parameterVersion = 0
     public var step = 0
     public var history: [TrainingRecord] = []
     private let workspace = Workspace()
@@ -153,6 +155,7 @@ public final class TMSModel: DifferentiableModel {
 
 extension TMSModel {
     public func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
-        try flat.withUnsafeMutableBufferPointer { try body($0) }
+        parameterVersion += 1
+        return try flat.withUnsafeMutableBufferPointer { try body($0) }
     }
 }
