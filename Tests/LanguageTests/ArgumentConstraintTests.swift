@@ -59,3 +59,17 @@ struct ArgumentConstraintTests {
         #expect(Suggestion.editDistance("kitten", "sitting") == 3)
     }
 }
+
+@Suite("Help by member name")
+struct HelpByMemberTests {
+    @Test("help on a bare method name answers with the method of every type that has it")
+    func bareMethod() throws {
+        let s = Session()
+        s.interpreter.registry.register(type: HostType("gadget", summary: "a test type", methods: [
+            Builtin("spin", [BuiltinParameter("turns", .count)], summary: "spin it") { _ in .nothing },
+        ]))
+        let text = try #require(s.interpreter.help("spin"))
+        #expect(text.hasPrefix("gadget.spin(turns) -> none"))
+        #expect(s.interpreter.help("nosuchmember") == nil)
+    }
+}

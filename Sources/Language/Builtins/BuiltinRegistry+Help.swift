@@ -15,7 +15,12 @@ extension BuiltinRegistry {
                 return "\(type.name).\(property.name) -> \(property.type)\n  \(property.summary)"
             }
         }
-        return LanguageTopics.text(for: topic)
+        if let text = LanguageTopics.text(for: topic) { return text }
+        // A bare member name (`eig`): the methods and properties of that name, on every type.
+        let owners = types.values.filter { $0.method(named: topic) != nil || $0.property(named: topic) != nil }
+            .sorted { $0.name < $1.name }
+        guard !owners.isEmpty else { return nil }
+        return owners.compactMap { help("\($0.name).\(topic)") }.joined(separator: "\n\n")
     }
 
     /// Every topic `help` answers to (functions, types, methods, language topics), sorted.
