@@ -28,15 +28,87 @@ public final class ModelObject: NamedTensorExporting {
         return "\(model.kind)  \(shape)  \(model.parameterCount) parameters  step \(model.step)"
     }
 
-    public var dynamicMemberNames: [String] { model.groupNames }
-    public func member(named name: String) throws -> Value? {
-        guard model.groupNames.contains(name) else { return nil }
-        return .host(TensorObject(try model.tensor(name)))
+    /// Parameter groups read and written as members (`m.W`, `net.layer0.weight`, where
+    /// `net.layer0` is the path to the groups under it) or by name (`net["layer0.weight"]`).
+    /// A write checks the shape and that every entry is finite.
+    public var dynamicMemberNames: [String] { ParameterPath(model: self, prefix: nil).dynamicMemberNames }
+    public func member(named name: String) throws -> Value? { try ParameterPath(model: self, prefix: nil).member(named: name) }
+    public func setMember(named name: String, to value: Value) throws {
+        try ParameterPath(model: self, prefix: nil).setMember(named: name, to: value)
+    }
+    public func subscriptValue(_ components: [IndexComponent]) throws -> Value {
+        .host(TensorObject(try model.tensor(try Self.groupName(components))))
+    }
+    public func setSubscript(_ components: [IndexComponent], to value: Value) throws {
+        try setGroup(try Self.groupName(components), to: value)
+    }
+
+    func setGroup(_ name: String, to value: Value) throws {
+        do { try model.setTensor(name, try value.asTensor(argument: name)) } catch let error as NetworkError { throw LanguageError("\(error)") }
+    }
+
+    private static func groupName(_ components: [IndexComponent]) throws -> String {
+        guard components.count == 1, case .single(.string(let name)) = components[0] else {
+            throw LanguageError("a model is indexed by a parameter name, e.g. m[\"W\"]")
+        }
+        return name
     }
 
     public var namedTensors: [(name: String, tensor: Tensor)] {
         let tensors = model.namedTensors()
         return model.groupNames.compactMap { name in tensors[name].map { (name, $0) } }
+    }
+}
+
+/// The parameter groups of a model under a dotted prefix: `net.layer0` holds `weight` and `bias`,
+/// so `net.layer0.weight` reads the group `layer0.weight` (and assigns it).
+public final class ParameterPath: HostObject {
+    let model: ModelObject
+    /// `layer0`, or nil for the model itself.
+    let prefix: String?
+
+    init(model: ModelObject, prefix: String?) {
+        self.model = model
+        self.prefix = prefix
+    }
+
+    public var typeName: String { "parameters" }
+    private func full(_ name: String) -> String { prefix.map { "\($0).\(name)" } ?? name }
+    private var groups: [String] {
+        model.model.groupNames.filter { prefix == nil || $0.hasPrefix(prefix! + ".") }
+    }
+
+    /// `parameters layer0: weight (4, 3), bias (4,)`.
+    public var summary: String {
+        let shapes = model.model.parameterGroups.filter { groups.contains($0.name) }
+            .map { "\($0.name.dropFirst(prefix.map { $0.count + 1 } ?? 0)) \(Tensor.describe(shape: $0.shape))" }
+        return "parameters \(prefix ?? "")\(prefix == nil ? "" : ": ")\(shapes.joined(separator: ", "))"
+    }
+
+    /// The next name component of every group under the prefix (`weight`, `bias`; `layer0`).
+    public var dynamicMemberNames: [String] {
+        let skip = prefix.map { $0.count + 1 } ?? 0
+        var seen: [String] = []
+        for name in groups {
+            let head = String(name.dropFirst(skip).prefix { $0 != "." })
+            if !seen.contains(head) { seen.append(head) }
+        }
+        return seen
+    }
+
+    public func member(named name: String) throws -> Value? {
+        let path = full(name)
+        if model.model.groupNames.contains(path) { return .host(TensorObject(try model.model.tensor(path))) }
+        if model.model.groupNames.contains(where: { $0.hasPrefix(path + ".") }) { return .host(ParameterPath(model: model, prefix: path)) }
+        return nil
+    }
+
+    public func setMember(named name: String, to value: Value) throws {
+        let path = full(name)
+        guard model.model.groupNames.contains(path) else {
+            throw LanguageError("the model has no parameter group `\(path)`; groups: \(model.model.groupNames.joined(separator: ", "))")
+        }
+        try model.setGroup(path, to: value)
     }
 }
 

@@ -19,6 +19,22 @@ extension DifferentiableModel {
         return Tensor(shape: g.shape, storage: Array(parameters[g.offset..<(g.offset + g.count)]))
     }
 
+    /// Replaces one group by `tensor`, which must have the group's shape and finite entries.
+    public func setTensor(_ name: String, _ tensor: Tensor) throws {
+        let g = try group(name)
+        guard tensor.shape == g.shape else { throw NetworkError.shapeMismatch(argument: "tensor '\(name)'", expected: g.shape, got: tensor.shape) }
+        try Self.requireFinite(tensor, name)
+        var flat = parameters
+        flat.replaceSubrange(g.offset..<(g.offset + g.count), with: tensor.storage)
+        parameters = flat
+    }
+
+    private static func requireFinite(_ t: Tensor, _ name: String) throws {
+        if let bad = t.storage.firstIndex(where: { !$0.isFinite }) {
+            throw NetworkError.invalidArgument("tensor '\(name)' holds \(t.storage[bad].isNaN ? "nan" : "an infinity") at flat index \(bad); weights must be finite")
+        }
+    }
+
     /// Replaces every parameter group from `tensors`. All names and shapes are checked before
     /// anything changes: a missing or unknown name, or a shape that differs from the group's,
     /// throws an error that names the tensor (and both shapes), and so does a NaN or an infinity.
@@ -30,9 +46,7 @@ extension DifferentiableModel {
         for g in parameterGroups {
             guard let t = tensors[g.name] else { throw NetworkError.missingTensor(g.name) }
             guard t.shape == g.shape else { throw NetworkError.shapeMismatch(argument: "tensor '\(g.name)'", expected: g.shape, got: t.shape) }
-            if let bad = t.storage.firstIndex(where: { !$0.isFinite }) {
-                throw NetworkError.invalidArgument("tensor '\(g.name)' holds \(t.storage[bad].isNaN ? "nan" : "an infinity") at flat index \(bad); weights must be finite")
-            }
+            try Self.requireFinite(t, g.name)
             flat.replaceSubrange(g.offset..<(g.offset + g.count), with: t.storage)
         }
         parameters = flat

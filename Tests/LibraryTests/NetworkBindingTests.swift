@@ -135,4 +135,19 @@ struct TrackerTests {
             """)
         #expect(text == "[ 0,  5, 10, 15, 20]\n", "got \(text)")
     }
+
+    @Test("parameters are read and written as members, dotted paths and by name, with the shape checked")
+    func weightsAsValues() {
+        let text = output("""
+            net = mlp(sizes: [3, 4, 2], seed: 0)
+            net.layer0
+            net.layer0.weight.shape
+            net.layer1.bias = tensor([1, 2])
+            net["layer1.bias"]
+            """)
+        #expect(text == "parameters layer0: weight (4, 3), bias (4,)\n[4, 3]\n[1, 2]\n", "got \(text)")
+        #expect(output("net = mlp(sizes: [3, 4, 2], seed: 0)\nnet[\"layer1.bias\"] = zeros(3)").contains("tensor 'layer1.bias' has shape [3], expected [2]"))
+        #expect(output("net = mlp(sizes: [3, 4, 2], seed: 0)\nnet.layer1.bias = tensor([0/0, 1])").contains("holds nan"))
+        #expect(output("m = tms(features: 4, hidden: 2, seed: 0)\nm.b = ones(4)\nsum(m.b)") == "4\n")
+    }
 }
