@@ -73,16 +73,29 @@ extension Session {
                                                  seed: UInt64(bitPattern: Int64(try a.integer("seed"))))
                 return .host(DatasetObject(task.dataset, modular: task))
             },
-            Builtin("dataset", [BuiltinParameter("x", summary: "inputs, N×d"), BuiltinParameter("y", summary: "targets, N×C"),
+            Builtin("one_hot", [BuiltinParameter("labels", summary: "integer class labels, a vector of N"),
+                                BuiltinParameter("classes", .optional(.count), default: .nothing, requiresLabel: true,
+                                                 summary: "C (default: the largest label + 1)")],
+                    returns: "tensor", summary: "an N×C tensor with a 1 in column labels[n] of row n") { a in
+                .host(TensorObject(try Tensor.oneHot(try a.tensor("labels"), classes: try a.optionalInteger("classes"))))
+            },
+            Builtin("dataset", [BuiltinParameter("x", summary: "inputs, N×d"),
+                                BuiltinParameter("y", summary: "targets, N×C, or N integer class labels (one-hot encoded, classification)"),
                                 BuiltinParameter("test_x", default: .nothing, requiresLabel: true, summary: "test inputs"),
                                 BuiltinParameter("test_y", default: .nothing, requiresLabel: true, summary: "test targets"),
                                 BuiltinParameter("classification", .bool, default: .bool(false), requiresLabel: true,
                                                  summary: "record argmax accuracy while training")],
                     returns: "dataset", summary: "a dataset from your own tensors") { a in
-                .host(DatasetObject(try Dataset(inputs: try a.tensor("x"), targets: try a.tensor("y"),
-                                                testInputs: a.has("test_x") ? try a.tensor("test_x") : nil,
-                                                testTargets: a.has("test_y") ? try a.tensor("test_y") : nil,
-                                                isClassification: try a.bool("classification"))))
+                // Class labels (a vector) are one-hot encoded over the classes of train and test together.
+                let y = try a.tensor("y")
+                let testY = a.has("test_y") ? try a.tensor("test_y") : nil
+                let labels = y.rank == 1
+                let classes = labels ? Int(max(y.storage.max() ?? 0, testY?.storage.max() ?? 0)) + 1 : nil
+                func encoded(_ t: Tensor) throws -> Tensor { labels && t.rank == 1 ? try Tensor.oneHot(t, classes: classes) : t }
+                return .host(DatasetObject(try Dataset(inputs: try a.tensor("x"), targets: try encoded(y),
+                                                       testInputs: a.has("test_x") ? try a.tensor("test_x") : nil,
+                                                       testTargets: try testY.map(encoded),
+                                                       isClassification: labels || (try a.bool("classification")))))
             },
         ]
     }

@@ -123,3 +123,26 @@ extension Tensor {
         self.init(shape: shape, storage: storage)
     }
 }
+
+extension Tensor {
+    /// Rows of the C×C identity picked by integer class labels: row n has a 1 in column
+    /// `labels[n]`. `classes` defaults to the largest label + 1; every label must be an integer
+    /// in 0..<classes.
+    public static func oneHot(_ labels: Tensor, classes: Int? = nil) throws -> Tensor {
+        guard labels.rank == 1 else {
+            throw TensorError.invalidArgument(operation: "one_hot", detail: "labels must be a vector, got shape \(describe(shape: labels.shape))")
+        }
+        if let bad = labels.storage.firstIndex(where: { $0 < 0 || $0.rounded() != $0 || !$0.isFinite }) {
+            throw TensorError.invalidArgument(operation: "one_hot", detail: "label \(labels.storage[bad]) at index \(bad) is not a class index (an integer ≥ 0)")
+        }
+        let largest = Int(labels.storage.max() ?? -1)
+        let c = classes ?? (largest + 1)
+        guard largest < c else {
+            throw TensorError.invalidArgument(operation: "one_hot", detail: "label \(largest) is not below classes: \(c)")
+        }
+        var t = try zeros([labels.count, c])
+        for (n, label) in labels.storage.enumerated() { t.storage[n * c + Int(label)] = 1 }
+        return t
+    }
+}
+

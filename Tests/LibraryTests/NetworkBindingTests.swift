@@ -150,4 +150,18 @@ struct TrackerTests {
         #expect(output("net = mlp(sizes: [3, 4, 2], seed: 0)\nnet.layer1.bias = tensor([0/0, 1])").contains("holds nan"))
         #expect(output("m = tms(features: 4, hidden: 2, seed: 0)\nm.b = ones(4)\nsum(m.b)") == "4\n")
     }
+
+    @Test("integer class labels make a classification dataset, one-hot over train and test together")
+    func labels() {
+        let text = output("""
+            x = randn(4, 2, seed: 0)
+            d = dataset(x, tensor([0, 2, 1, 1]), test_x: x[0:1], test_y: tensor([3]))
+            d
+            sum(d.y, axis: 0)
+            one_hot(tensor([1, 0]), classes: 3)
+            """)
+        #expect(text == "dataset 4 train + 1 test  2→4\n[1, 2, 1, 0]\n[[0, 1, 0],\n [1, 0, 0]]\n", "got \(text)")
+        #expect(output("one_hot(tensor([1.5]))").contains("label 1.5 at index 0 is not a class index"))
+        #expect(output("one_hot(tensor([3]), classes: 2)").contains("label 3 is not below classes: 2"))
+    }
 }
