@@ -164,4 +164,10 @@ struct TrackerTests {
         #expect(output("one_hot(tensor([1.5]))").contains("label 1.5 at index 0 is not a class index"))
         #expect(output("one_hot(tensor([3]), classes: 2)").contains("label 3 is not below classes: 2"))
     }
+
+    @Test("a model called like a function, or a function written as a method, is pointed to the right form")
+    func callHints() {
+        #expect(output("net = mlp(sizes: [2, 2], seed: 0)\nnet(ones(1, 2))").contains("`net` is a model, not a function; did you mean `net.predict(…)`?"))
+        #expect(output("v = ones(3)\nv.abs()").contains("tensor has no member `abs`; `abs` is a function: write `abs(…)`"))
+    }
 }

@@ -3,7 +3,12 @@ extension Evaluator {
     func call(_ callee: Value, _ given: [ArgumentBinder.Given], calleeSpan: SourceSpan?, callSpan: SourceSpan?) throws -> Value {
         guard case .function(let function) = callee else {
             let what = calleeSpan.map { "`\($0.text)` is" } ?? "the callee is"
-            throw Diagnostic("\(what) a \(callee.typeName), not a function", span: calleeSpan ?? callSpan)
+            // A model called like a function means its prediction (`net(x)` → `net.predict(x)`).
+            var hint = ""
+            if let name = calleeSpan?.text, registry.type(named: callee.typeName)?.method(named: "predict") != nil {
+                hint = "; did you mean `\(name).predict(…)`?"
+            }
+            throw Diagnostic("\(what) a \(callee.typeName), not a function\(hint)", span: calleeSpan ?? callSpan)
         }
         try pollInterrupt(callSpan)
         if callDepth >= Evaluator.maximumCallDepth {

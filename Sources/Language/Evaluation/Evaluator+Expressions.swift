@@ -82,6 +82,10 @@ extension Evaluator {
             if let found = try translatingHostErrors(span, { try object.member(named: name) }) { return found }
             candidates += object.dynamicMemberNames
         }
+        // `v.abs()` where `abs(v)` exists: say so before guessing at a member.
+        if registry.function(named: name) != nil {
+            throw Diagnostic("\(value.typeName) has no member `\(name)`; `\(name)` is a function: write `\(name)(…)` with the \(value.typeName) as its argument", span: span)
+        }
         throw Diagnostic("\(value.typeName) has no member `\(name)`\(Suggestion.hint(for: name, among: candidates))", span: span)
     }
 }
