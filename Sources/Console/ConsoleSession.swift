@@ -1,4 +1,5 @@
 import Foundation
+import Language
 
 /// Where an input came from: the prompt, or a line of a file.
 public struct InputOrigin: Sendable, Equatable {
@@ -192,7 +193,8 @@ public final class ConsoleSession {
         let (typed, argument) = MetaCommandLine.split(line)
         switch MetaCommand.resolve(typed) {
         case .unknown:
-            reportError("unknown meta-command '.\(typed)' (.help lists them)", at: origin)
+            let nearest = Suggestion.closest(to: typed, among: MetaCommand.table.map(\.name)).map { "did you mean .\($0)? " } ?? ""
+            reportError("unknown meta-command '.\(typed)' (\(nearest).help lists them)", at: origin)
             return MetaOutcome(succeeded: false, isRecorded: true, quit: false)
         case .ambiguous(let names):
             let list = names.map { "." + $0 }.joined(separator: ", ")

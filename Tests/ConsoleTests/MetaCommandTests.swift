@@ -38,6 +38,8 @@ struct MetaCommandTests {
         let (session, _, _) = makeSession()
         let result = session.execute(".frobnicate", origin: InputOrigin(file: "s.entk", line: 4))
         #expect(result.output == [.error("s.entk:4: error: unknown meta-command '.frobnicate' (.help lists them)")])
+        let typo = session.execute(".lesosn 2", origin: InputOrigin(file: "s.entk", line: 5))
+        #expect(typo.output == [.error("s.entk:5: error: unknown meta-command '.lesosn' (did you mean .lesson? .help lists them)")])
     }
 
     @Test(".help lists every meta-command and says how to get help on functions")
