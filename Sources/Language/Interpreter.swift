@@ -162,8 +162,8 @@ public final class Interpreter {
     /// Help text for a builtin, type, `type.method`, language topic or user function; with no
     /// topic, the overview. Nil when nothing matches.
     public func help(_ topic: String?) -> String? {
-        if let topic, case .function(let function)? = evaluator.globals.values[topic], case .closure = function.kind {
-            return "\(function.signature)\n  user function"
+        if let topic, case .function(let function)? = evaluator.globals.values[topic], let text = function.userHelp {
+            return text
         }
         return registry.help(topic)
     }

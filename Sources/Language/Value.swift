@@ -195,3 +195,14 @@ public final class Environment {
         return names
     }
 }
+
+extension Function {
+    /// What `help` shows for a user function: its signature, "user function", and its docstring
+    /// (the string literal opening its body), indented. Nil for a builtin or method. `.help f`
+    /// and `help("f")` both print this.
+    var userHelp: String? {
+        guard case .closure(let declaration, _) = kind else { return nil }
+        let doc = declaration.doc.map { "\n" + $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") } ?? ""
+        return "\(signature)\n  user function\(doc)"
+    }
+}

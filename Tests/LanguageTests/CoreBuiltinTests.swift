@@ -44,6 +44,8 @@ func helpOnValues() {
     // A string literal opening the body is the docstring that help shows.
     let documented = "fn inc(x) {\n    \"Adds one.\\nWorks on tensors too.\"\n    return x + 1\n}\nhelp(\"inc\")\nprint(inc(1))"
     #expect(session.run(documented) == "inc(x)\n  user function\n  Adds one.\n  Works on tensors too.\n2\n")
+    // The console's `.help inc` asks the interpreter: the same text.
+    #expect(session.interpreter.help("inc") == "inc(x)\n  user function\n  Adds one.\n  Works on tensors too.")
 }
 
 @Test("bindings summarise long values on one line; define and value(named:) reach globals")

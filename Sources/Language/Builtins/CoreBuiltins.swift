@@ -72,9 +72,8 @@ public enum CoreBuiltins {
                 case .function(let function): topic = function.name
                 default: topic = nil
                 }
-                if case .function(let function) = named, case .closure(let declaration, _) = function.kind {
-                    let doc = declaration.doc.map { "\n" + $0.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") } ?? ""
-                    arguments.context.write("\(function.signature)\n  user function\(doc)\n")
+                if case .function(let function) = named, let text = function.userHelp {
+                    arguments.context.write(text + "\n")
                     return .nothing
                 }
                 let registry = arguments.context.registry
