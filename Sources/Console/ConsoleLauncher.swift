@@ -20,6 +20,10 @@ public struct ConsoleOptions: Sendable, Equatable {
     public var comparison: OutputComparison?
     /// With `--check`: print a one-line summary on standard error, also when the file passes.
     public var verbose = false
+    /// `--kernel`: serve the JSON-lines protocol of `KernelServer` on standard input and output.
+    public var kernel = false
+    /// `FILE --notebook OUT.ipynb`: run FILE and write it as a notebook to OUT.
+    public var notebook: String?
     public init() {}
 }
 
@@ -46,6 +50,10 @@ public enum ConsoleLauncher {
                            display: any ConsoleOutput = StandardStreams(),
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         Interrupts.install()
+        // In kernel mode standard output carries only protocol events: the session's display
+        // turns everything it shows into events, the prelude's output included.
+        let events = KernelEventWriter { FileDescriptorWriter.write($0 + "\n", to: 1) }
+        let display = options.kernel ? KernelServer.display(for: events) : display
         // Progress is drawn in the interactive console only: scripts, pipes and replays are
         // silent even on a terminal.
         engine.progress = SilentProgress(stopRequested: { Interrupts.isPending })
@@ -68,7 +76,19 @@ public enum ConsoleLauncher {
         session.restart(seed: options.seed ?? 0)
         session.seedOverride = options.seed
 
+        if options.kernel {
+            return KernelServer(session: session, events: events).serve()
+        }
         do throws(ConsoleFileError) {
+            if let output = options.notebook, let path = options.file {
+                let (text, outcome) = try session.notebook(ofScriptAtPath: path)
+                let status = report(outcome, keepGoing: false, display: display)
+                if status != ExitStatus.success { return status }
+                try ConsoleSession.writeText(text, toPath: output)
+                let cells = session.entries.filter(\.isRecorded).count
+                display.writeError("entk: wrote \(output) (\(cells) code cells)\n")
+                return ExitStatus.success
+            }
             if let path = options.check {
                 let result = try session.check(atPath: path, comparison: options.comparison)
                 if let report = result.report { display.write(report) }

@@ -121,7 +121,7 @@ struct ExportTests {
     @Test(".export without a file, or to a path it cannot write, fails clearly")
     func errors() {
         let (session, _, _) = makeSession()
-        #expect(session.execute(".export", origin: .console).output == [.error("error: expected a file: .export FILE.md [TITLE]")])
+        #expect(session.execute(".export", origin: .console).output == [.error("error: expected a file: .export FILE.md|FILE.ipynb [TITLE]")])
         #expect(session.execute(".export /nonexistent-dir/h.md", origin: .console).output
                 == [.error("error: cannot write '/nonexistent-dir/h.md'")])
     }
