@@ -81,6 +81,8 @@ public enum ConsoleLauncher {
         }
         do throws(ConsoleFileError) {
             if let output = options.notebook, let path = options.file {
+                // The notebook holds the output; only errors are shown.
+                session.display = ErrorsOnlyOutput(display)
                 let (text, outcome) = try session.notebook(ofScriptAtPath: path)
                 let status = report(outcome, keepGoing: false, display: display)
                 if status != ExitStatus.success { return status }
@@ -182,4 +184,12 @@ public enum ConsoleLauncher {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
+}
+
+/// Shows only diagnostics (`entk FILE --notebook OUT`: the results go into the notebook).
+private final class ErrorsOnlyOutput: ConsoleOutput {
+    let target: any ConsoleOutput
+    init(_ target: any ConsoleOutput) { self.target = target }
+    func write(_ text: String) {}
+    func writeError(_ text: String) { target.writeError(text) }
 }
