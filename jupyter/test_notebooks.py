@@ -6,7 +6,7 @@
   every cell runs, each cell's text equals the lesson's recorded ``#|`` lines within the replay
   tolerance (the rule of ``Sources/Console/OutputComparison.swift``), and at least one output
   is ``image/svg+xml`` that parses as XML;
-- every ``*.ipynb`` in NOTEBOOK_DIR, and one written by ``.export`` in a kernel cell, passes
+- every ``*.ipynb`` under NOTEBOOK_DIR (the generated lessons and examples), and one written by ``.export`` in a kernel cell, passes
   ``nbformat.validate``;
 - through ``jupyter_client.KernelManager``: meta-commands in cells, an error cell's reply (ename,
   evalue, traceback with the caret) after which earlier bindings survive, completion,
@@ -159,6 +159,18 @@ class Kernel:
         self.client.start_channels()
         self.client.wait_for_ready(timeout=60)
 
+    def wait_busy(self, message_id, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                message = self.client.get_iopub_msg(timeout=1)
+            except queue.Empty:
+                continue
+            if (message["parent_header"].get("msg_id") == message_id and message["msg_type"] == "status"
+                    and message["content"]["execution_state"] == "busy"):
+                return
+        raise TimeoutError("the kernel did not start the cell")
+
     def outputs(self, message_id, timeout):
         """The iopub messages of one request until the kernel goes idle."""
         messages, deadline = [], time.monotonic() + timeout
@@ -231,7 +243,8 @@ def kernel_behaviour(notebook_dir):
         # An interrupt during training: it returns, the model keeps its last step, the kernel lives.
         kernel.execute("m = tms(features: 50, hidden: 10, sparsity: 0.9, seed: 0)\ndata = m.samples(500, seed: 1)")
         message_id = kernel.client.execute("train(m, data, steps: 100000000, opt: adam(lr: 1e-3))")
-        time.sleep(3)
+        kernel.wait_busy(message_id, 30)
+        time.sleep(2)  # the wrapper has sent the cell; entk is training
         started = time.monotonic()
         kernel.manager.interrupt_kernel()
         reply = kernel.client.get_shell_msg(timeout=60)["content"]
@@ -275,13 +288,15 @@ def main():
     if len(sys.argv) != 5:
         sys.exit(__doc__)
     _, binary, script, lesson_notebook, notebook_dir = sys.argv
-    for name in sorted(os.listdir(notebook_dir)):
-        if name.endswith(".ipynb"):
-            try:
-                nbformat.validate(nbformat.read(os.path.join(notebook_dir, name), as_version=4))
-                check(True, f"generated {name} passes nbformat.validate")
-            except Exception as error:
-                check(False, f"generated {name} passes nbformat.validate", str(error)[:300])
+    generated = sorted(os.path.relpath(os.path.join(folder, name), notebook_dir)
+                       for folder, _, names in os.walk(notebook_dir) for name in names if name.endswith(".ipynb"))
+    check(len(generated) >= 7, f"{len(generated)} notebooks generated (five lessons and two examples at least)")
+    for name in generated:
+        try:
+            nbformat.validate(nbformat.read(os.path.join(notebook_dir, name), as_version=4))
+            check(True, f"generated {name} passes nbformat.validate")
+        except Exception as error:
+            check(False, f"generated {name} passes nbformat.validate", str(error)[:300])
     run_lesson_notebook(script, lesson_notebook)
     with tempfile.TemporaryDirectory() as directory:
         try:
