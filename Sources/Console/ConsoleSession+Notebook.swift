@@ -40,12 +40,19 @@ extension ConsoleSession {
             defer { lessonsDirectory = saved }
             var command = ".lesson \(number)"
             while true {
+                let before = entries.count
                 let result = execute(command, origin: .console)
                 if result.interrupted { outcome.interrupted = true; break }
-                // A step's failing input does not fail `.next`; its error lines show it.
-                let failed = result.output.contains { if case .error = $0 { true } else { false } }
-                if failed || !result.succeeded {
-                    outcome.failures.append(InputOrigin(file: fileName, line: lessonProgress?.stepsShown ?? 0))
+                // A step's failing input does not fail `.next`: find it among the step's entries
+                // (the first is the `.lesson`/`.next` itself, then one per step input).
+                let isFailure = { (entry: SessionEntry) in entry.output.contains { if case .error = $0 { true } else { false } } }
+                if !result.succeeded || entries[before...].contains(where: isFailure) {
+                    var line = 0
+                    if let progress = lessonProgress, let index = entries[before...].firstIndex(where: isFailure),
+                       index > before, index - before - 1 < progress.lesson.steps[progress.stepsShown - 1].inputs.count {
+                        line = progress.lesson.steps[progress.stepsShown - 1].inputs[index - before - 1].input.line
+                    }
+                    outcome.failures.append(InputOrigin(file: path, line: line))
                     break
                 }
                 guard let progress = lessonProgress, progress.stepsShown < progress.lesson.steps.count else { break }

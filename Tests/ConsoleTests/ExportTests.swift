@@ -204,3 +204,18 @@ struct NotebookExportTests {
         #expect(cells.dropFirst().map { $0["source"] as! String } == ["An example.\nTwo lines.", "x = 2", "Then x.", "x", "fail here"])
     }
 }
+
+@Suite("--notebook of a failing lesson")
+struct FailingLessonNotebookTests {
+    @Test("a lesson whose step input fails reports the input's line in the file")
+    func failingLesson() throws {
+        let directory = try makeLessonsDirectory([
+            "02-broken.entk": "# lesson: Broken\n## One\nx = 1\n## Two\nsay fine\nfail here\nsay never\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("02-broken.entk").path
+        let (session, _, _) = makeSession()
+        let (_, outcome) = try session.notebook(ofScriptAtPath: path)
+        #expect(outcome.failures == [InputOrigin(file: path, line: 6)])
+    }
+}
