@@ -22,6 +22,10 @@ public struct ConsoleOptions: Sendable, Equatable {
     public var verbose = false
     /// `--time-limit S`: interrupt any input running longer than S seconds, as Ctrl-C does.
     public var timeLimit: Double?
+    /// `--kernel`: serve the JSON-lines protocol of `KernelServer` on standard input and output.
+    public var kernel = false
+    /// `FILE --notebook OUT.ipynb`: run FILE and write it as a notebook to OUT.
+    public var notebook: String?
     public init() {}
 }
 
@@ -49,6 +53,10 @@ public enum ConsoleLauncher {
                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
         Interrupts.install()
         Interrupts.timeLimit = options.timeLimit
+        // In kernel mode standard output carries only protocol events: the session's display
+        // turns everything it shows into events, the prelude's output included.
+        let events = KernelEventWriter { FileDescriptorWriter.write($0 + "\n", to: 1) }
+        let display = options.kernel ? KernelServer.display(for: events) : display
         // Progress is drawn in the interactive console only: scripts, pipes and replays are
         // silent even on a terminal.
         engine.progress = SilentProgress(stopRequested: { Interrupts.isPending })
@@ -71,7 +79,21 @@ public enum ConsoleLauncher {
         session.restart(seed: options.seed ?? 0)
         session.seedOverride = options.seed
 
+        if options.kernel {
+            return KernelServer(session: session, events: events).serve()
+        }
         do throws(ConsoleFileError) {
+            if let output = options.notebook, let path = options.file {
+                // The notebook holds the output; only errors are shown.
+                session.display = ErrorsOnlyOutput(display)
+                let (text, outcome) = try session.notebook(ofScriptAtPath: path)
+                let status = report(outcome, keepGoing: false, display: display)
+                if status != ExitStatus.success { return status }
+                try ConsoleSession.writeText(text, toPath: output)
+                let cells = session.entries.filter(\.isRecorded).count
+                display.writeError("entk: wrote \(output) (\(cells) code cells)\n")
+                return ExitStatus.success
+            }
             if let path = options.check {
                 let result = try session.check(atPath: path, comparison: options.comparison)
                 if let report = result.report { display.write(report) }
@@ -165,4 +187,12 @@ public enum ConsoleLauncher {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
+}
+
+/// Shows only diagnostics (`entk FILE --notebook OUT`: the results go into the notebook).
+private final class ErrorsOnlyOutput: ConsoleOutput {
+    let target: any ConsoleOutput
+    init(_ target: any ConsoleOutput) { self.target = target }
+    func write(_ text: String) {}
+    func writeError(_ text: String) { target.writeError(text) }
 }

@@ -103,13 +103,17 @@ public enum MarkdownHandout {
 }
 
 extension ConsoleSession {
-    /// `.export FILE.md [TITLE]`: writes the session so far as a Markdown handout.
+    /// `.export FILE.md [TITLE]`: writes the session so far as a Markdown handout; a `.ipynb`
+    /// file gets a notebook instead (`exportNotebook`).
     func exportCommand(_ context: MetaCommandContext) -> Bool {
         let argument = context.argument
-        guard !argument.isEmpty else { return context.fail("expected a file: .export FILE.md [TITLE]") }
+        guard !argument.isEmpty else { return context.fail("expected a file: .export FILE.md|FILE.ipynb [TITLE]") }
         let file = String(argument.prefix { !$0.isWhitespace })
         let givenTitle = argument.dropFirst(file.count).trimmingCharacters(in: .whitespaces)
         let title = givenTitle.isEmpty ? "entk session" : givenTitle
+        if file.hasSuffix(".ipynb") {
+            return exportNotebook(context, file: file, title: givenTitle.isEmpty ? "entk session" : givenTitle)
+        }
         let path = resolvePath(file, from: context.origin)
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let handout = MarkdownHandout.render(entries, title: title, version: EntkVersion.string, seed: initialSeed,

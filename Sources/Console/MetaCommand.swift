@@ -72,7 +72,7 @@ extension MetaCommand {
                     isRecorded: false, takesPath: false, handler: { $0.lessonCommand($1) }),
         MetaCommand(name: "next", synopsis: "", summary: "show the lesson's next step and run its inputs (same as .lesson next)",
                     isRecorded: false, takesPath: false, handler: { $0.nextCommand($1) }),
-        MetaCommand(name: "export", synopsis: "FILE.md [TITLE]", summary: "write the session so far as a Markdown handout",
+        MetaCommand(name: "export", synopsis: "FILE.md|FILE.ipynb [TITLE]", summary: "write the session so far as a Markdown handout, or as a notebook",
                     isRecorded: false, takesPath: true, handler: { $0.exportCommand($1) }),
     ]
 

@@ -50,9 +50,17 @@ struct Entk: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Bind `out` to DIR (created if missing): scripts write their figures there.", valueName: "DIR"))
     var out: String?
 
+    @Flag(name: .long, help: "Serve the JSON-lines kernel protocol on standard input and output (Documentation/Kernel.md).")
+    var kernel = false
+
+    @Option(name: .long, help: ArgumentHelp("Run FILE and write it as a Jupyter notebook to OUT (a lesson with its prose).", valueName: "OUT.ipynb"))
+    var notebook: String?
+
     func validate() throws {
         let modes = [file != nil, check != nil, record != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("give at most one of FILE, --check FILE, --record FILE") }
+        if kernel, modes > 0 || notebook != nil { throw ValidationError("--kernel takes no FILE, --check, --record or --notebook") }
+        if notebook != nil, file == nil { throw ValidationError("--notebook OUT.ipynb needs the FILE.entk to run") }
         if check == nil, tolerance != nil || exact || verbose {
             throw ValidationError("--tolerance, --exact and --verbose go with --check FILE")
         }
@@ -79,6 +87,8 @@ struct Entk: ParsableCommand {
         options.comparison = exact ? .exact : tolerance.map { .numeric(tolerance: $0) }
         options.verbose = verbose
         options.timeLimit = timeLimit
+        options.kernel = kernel
+        options.notebook = notebook
         let status = ConsoleLauncher.run(options, engine: LanguageEngine())
         if status != 0 { throw ExitCode(status) }
     }
