@@ -21,7 +21,7 @@ public struct ScriptOutcome: Sendable, Equatable {
 extension ConsoleSession {
     /// Reads and parses a session file.
     public func loadScript(atPath path: String) throws(ConsoleFileError) -> SessionScript {
-        SessionScript.parse(try Self.readText(atPath: path), inputStatus: engine.inputStatus)
+        SessionScript.parse(try Self.readText(atPath: path), newInput: engine.makeInputCollector)
     }
 
     static func readText(atPath path: String) throws(ConsoleFileError) -> String {
@@ -60,7 +60,7 @@ extension ConsoleSession {
 
     /// Runs source text that is not in a file (piped standard input) as a script named `name`.
     public func runScript(text: String, name: String, keepGoing: Bool) -> ScriptOutcome {
-        let script = SessionScript.parse(text, inputStatus: engine.inputStatus)
+        let script = SessionScript.parse(text, newInput: engine.makeInputCollector)
         restart(seed: seedOverride ?? script.header?.seed ?? initialSeed)
         return runInputs(of: script, file: name, directory: nil, keepGoing: keepGoing)
     }

@@ -169,7 +169,7 @@ public struct SessionInput: Equatable, Sendable {
 /// expected output under each input. Blank lines and comments are kept as they are.
 ///
 /// Grouping lines into inputs needs the language (is `for i in 0..<3 {` complete?), so `parse`
-/// takes the engine's `inputStatus`. A line starting with `.` outside a multi-line input is a
+/// takes the engine's input collector (or its `inputStatus`). A line starting with `.` outside a multi-line input is a
 /// meta-command and complete by itself. Expectation lines belong to the latest input above them
 /// and end a multi-line input that is still open (its remaining lines were missing).
 public struct SessionScript: Equatable, Sendable {
@@ -195,7 +195,14 @@ public struct SessionScript: Equatable, Sendable {
     /// Parses `text`; never fails (anything that is not an input is kept as a note).
     /// Expectation lines are gathered before they are attached to their input, so a long
     /// recording parses in time linear in its length.
-    public static func parse(_ text: String, inputStatus: (String) -> ConsoleInputStatus) -> SessionScript {
+    public static func parse(_ text: String, inputStatus: @escaping (String) -> ConsoleInputStatus) -> SessionScript {
+        parse(text, newInput: { WholeTextInputCollector(status: inputStatus) })
+    }
+
+    /// Parses `text`, grouping lines into inputs with a fresh collector from `newInput` for
+    /// each (an engine's `makeInputCollector`): linear in the length of the file when the
+    /// collector is linear in the length of an input.
+    public static func parse(_ text: String, newInput: () -> any ConsoleInputCollector) -> SessionScript {
         // "\r\n" is one Character in Swift, so it is a separator of its own.
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         if lines.last == "" { lines.removeLast() }
@@ -207,7 +214,7 @@ public struct SessionScript: Equatable, Sendable {
         }
         // The header counts like an expectation line: recording may add it.
         var expectationLines = index
-        var pending = ""
+        var pending: (any ConsoleInputCollector)?
         var pendingLine = 0
         // The latest input's position in `items`, and expectations read under it so far.
         var lastInput: Int?
@@ -228,9 +235,9 @@ public struct SessionScript: Equatable, Sendable {
             lastInput = script.items.count - 1
         }
         func finishPending() {
-            guard !pending.isEmpty else { return }
-            append(SessionInput(text: pending, line: pendingLine, replayLine: pendingLine - expectationLines))
-            pending = ""
+            guard let collector = pending else { return }
+            append(SessionInput(text: collector.text, line: pendingLine, replayLine: pendingLine - expectationLines))
+            pending = nil
         }
         while index < lines.count {
             let line = stripCarriageReturn(lines[index])
@@ -247,25 +254,24 @@ public struct SessionScript: Equatable, Sendable {
                 }
                 continue
             }
-            if pending.isEmpty {
+            if let collector = pending {
+                if collector.append(String(line)) != .incomplete { finishPending() }
+            } else {
                 let input = SessionInput(text: String(line), line: lineNumber, replayLine: lineNumber - expectationLines)
                 if MetaCommandLine.isMetaCommand(line) {
                     append(input)
                     continue
                 }
-                switch inputStatus(String(line)) {
+                let collector = newInput()
+                switch collector.append(String(line)) {
                 case .empty:
                     attachExpectations()
                     script.items.append(.note(String(line)))
                 case .complete: append(input)
                 case .incomplete:
-                    pending = String(line)
+                    pending = collector
                     pendingLine = lineNumber
                 }
-            } else {
-                pending += "\n"
-                pending += line
-                if inputStatus(pending) != .incomplete { finishPending() }
             }
         }
         finishPending()
