@@ -115,6 +115,16 @@ public struct SessionHeader: Equatable, Sendable {
 
     /// Reads a header line; `·` may also be written `-` or left out. `blas` runs to the end.
     public init?(line: Substring) {
+        guard case .header(let header)? = Self.read(line) else { return nil }
+        self = header
+    }
+
+    /// What a first line is: not a header at all (nil: a comment such as `# entk is fun`),
+    /// a header, or a header that names a version but is malformed (a seed that is not a
+    /// non-negative integer, a bad tolerance): an error, never a silent seed 0.
+    enum Reading: Equatable { case header(SessionHeader), malformed(String) }
+
+    static func read(_ line: Substring) -> Reading? {
         guard line.hasPrefix("# entk ") else { return nil }
         var rest = line.dropFirst(7)
         var blas: String?
@@ -123,15 +133,21 @@ public struct SessionHeader: Equatable, Sendable {
             rest = rest[..<range.lowerBound]
         }
         let words = rest.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard let version = words.first, version.first?.isNumber == true,
-              let seedIndex = words.firstIndex(of: "seed"), seedIndex + 1 < words.count,
-              let seed = UInt64(words[seedIndex + 1]) else { return nil }
+        guard let version = words.first, version.first?.isNumber == true else { return nil }
+        guard let seedIndex = words.firstIndex(of: "seed") else { return .malformed("the header has no seed (write `seed N`)") }
+        guard seedIndex + 1 < words.count, let seed = UInt64(words[seedIndex + 1]) else {
+            let given = seedIndex + 1 < words.count ? "'\(words[seedIndex + 1])'" : "nothing"
+            return .malformed("the header's seed must be an integer from 0 to \(UInt64.max), got \(given)")
+        }
         var tolerance: Double?
         if let index = words.firstIndex(of: "tolerance") {
-            guard index + 1 < words.count, let value = Double(words[index + 1]), value.isFinite, value >= 0 else { return nil }
+            guard index + 1 < words.count, let value = Double(words[index + 1]), value.isFinite, value >= 0 else {
+                let given = index + 1 < words.count ? "'\(words[index + 1])'" : "nothing"
+                return .malformed("the header's tolerance must be a finite number ≥ 0, got \(given)")
+            }
             tolerance = value
         }
-        self.init(version: String(version), seed: seed, tolerance: tolerance, blas: blas)
+        return .header(SessionHeader(version: String(version), seed: seed, tolerance: tolerance, blas: blas))
     }
 }
 
@@ -180,6 +196,9 @@ public struct SessionScript: Equatable, Sendable {
     }
 
     public var header: SessionHeader?
+    /// Why the first line, which looks like a header (`# entk 0.1.0 …`), is not one; running,
+    /// checking or recording the file is then an error naming line 1.
+    public var headerProblem: String?
     public var items: [Item]
 
     public init(header: SessionHeader? = nil, items: [Item] = []) {
@@ -208,8 +227,11 @@ public struct SessionScript: Equatable, Sendable {
         if lines.last == "" { lines.removeLast() }
         var script = SessionScript()
         var index = 0
-        if let first = lines.first, let header = SessionHeader(line: stripCarriageReturn(first)) {
-            script.header = header
+        if let first = lines.first, let reading = SessionHeader.read(stripCarriageReturn(first)) {
+            switch reading {
+            case .header(let header): script.header = header
+            case .malformed(let problem): script.headerProblem = problem
+            }
             index = 1
         }
         // The header counts like an expectation line: recording may add it.

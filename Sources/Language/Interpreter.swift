@@ -151,7 +151,10 @@ public final class Interpreter {
     }
 
     private static func diagnostic(from error: Error, span: SourceSpan) -> Diagnostic {
-        if let diagnostic = error as? Diagnostic { return diagnostic }
+        if var diagnostic = error as? Diagnostic {
+            if diagnostic.span == nil { diagnostic.span = span }
+            return diagnostic
+        }
         if let error = error as? LanguageError { return Diagnostic(error.message, span: span) }
         return Diagnostic("\(error)", span: span)
     }

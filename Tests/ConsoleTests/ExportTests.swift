@@ -123,6 +123,6 @@ struct ExportTests {
         let (session, _, _) = makeSession()
         #expect(session.execute(".export", origin: .console).output == [.error("error: expected a file: .export FILE.md [TITLE]")])
         #expect(session.execute(".export /nonexistent-dir/h.md", origin: .console).output
-                == [.error("error: cannot write '/nonexistent-dir/h.md'")])
+                == [.error("error: cannot write '/nonexistent-dir/h.md': no such directory")])
     }
 }

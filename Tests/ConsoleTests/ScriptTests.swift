@@ -1,5 +1,8 @@
 import Console
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite("Scripts, .read and the prelude")
@@ -149,6 +152,7 @@ struct ScriptTests {
         var options = ConsoleOptions()
         #expect(ConsoleLauncher.historyPath(options, environment: ["ENTK_HISTORY": "/tmp/h"]) == "/tmp/h")
         #expect(ConsoleLauncher.historyPath(options, environment: [:])?.hasSuffix("/.entk_history") == true)
+        #expect(ConsoleLauncher.historyPath(options, environment: ["HOME": "/home/elsewhere"]) == "/home/elsewhere/.entk_history")
         options.noHistory = true
         #expect(ConsoleLauncher.historyPath(options, environment: ["ENTK_HISTORY": "/tmp/h"]) == nil)
         #expect(ConsoleLauncher.preludeDirectory(options, environment: ["ENTK_PRELUDE": "/p"]) == "/p")
@@ -171,5 +175,19 @@ struct ScriptTests {
         let session = ConsoleSession(engine: engine, display: display)
         #expect(session.runScript(text: list, name: "list", keepGoing: false).succeeded)
         #expect(display.text == "19999\n")
+    }
+
+    @Test("a history file that is a FIFO or a device is not used, with a message saying why")
+    func historyNotRegular() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent(".entk_history").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let refused = ConsoleLauncher.usableHistoryPath(fifo)
+        #expect(refused.path == nil)
+        #expect(refused.problem == "cannot use the history file '\(fifo)': it is a FIFO (named pipe), not a regular file; this session keeps no history")
+        #expect(ConsoleLauncher.usableHistoryPath("/dev/null").path == nil)
+        let missing = directory.appendingPathComponent("new_history").path
+        #expect(ConsoleLauncher.usableHistoryPath(missing).path == missing)
     }
 }

@@ -49,3 +49,31 @@ func recursionStillBounded() {
     // The thread survives the error.
     #expect(session.echo("1 + 1") == "2")
 }
+
+@Test("runaway recursion through a builtin's callback names file:line (the builtin's call)")
+func recursionThroughCallbackHasLocation() {
+    let session = Session()
+    session.interpreter.registry.register(Builtin("apply", [BuiltinParameter("f", .function, summary: "a function")],
+                                                  returns: "any", summary: "calls f") { arguments in
+        try arguments.context.call(arguments["f"], [])
+    })
+    let output = session.run("fn g() { return apply(g) }\ng()", file: "s.entk")
+    #expect(output.hasPrefix("s.entk:1:17: error: too much recursion: more than 1000 nested calls"), "\(output)")
+    #expect(!output.contains("\nerror:"))
+}
+
+@Test("a host error is named by the callee once, never `name: name:` or `eye: full:`")
+func hostErrorPrefixedOnce() {
+    struct HostFailure: Error, CustomStringConvertible { var description: String }
+    let session = Session()
+    for (name, message) in [("shape", "shape: cannot reshape"), ("eye", "full: invalid shape (-1, -1)"),
+                            ("load", "cannot access 'f': no such file"), ("tms", "tms.train: lr must be positive")] {
+        session.interpreter.registry.register(Builtin(name, returns: "none", summary: "fails") { _ in
+            throw HostFailure(description: message)
+        })
+    }
+    #expect(session.run("shape()").contains("error: shape: cannot reshape\n"))
+    #expect(session.run("eye()").contains("error: eye: invalid shape (-1, -1)\n"))
+    #expect(session.run("load()").contains("error: load: cannot access 'f': no such file\n"))
+    #expect(session.run("tms()").contains("error: tms: lr must be positive\n"))
+}
