@@ -59,6 +59,12 @@ enum LargeStack {
         }
 
         fileprivate func loop() {
+            // Terminal signals (Ctrl-C, window size) go to the caller's thread, the one the
+            // console reads the prompt on; this thread only computes.
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            for signal in [SIGINT, SIGQUIT, SIGTSTP, SIGWINCH] { sigaddset(&signals, signal) }
+            pthread_sigmask(SIG_BLOCK, &signals, nil)
             Thread.current.threadDictionary[LargeStack.marker] = true
             while true {
                 jobReady.wait()
