@@ -30,7 +30,7 @@ let package = Package(
         // The language, its bindings, the console and the executable.
         .target(name: "Language", exclude: ["README.md"]),
         .target(name: "Library", dependencies: ["Language", "Tensors", "Networks", "Kernels", "Plots", "LinearAlgebra"], exclude: ["README.md"]),
-        .target(name: "Console", dependencies: ["Language", "Library", "CEditLine"], exclude: ["README.md"]),
+        .target(name: "Console", dependencies: ["Language", "Library", "Tensors", "CEditLine"], exclude: ["README.md"]),
         .executableTarget(name: "entk", dependencies: [
             "Console", "LinearAlgebra",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

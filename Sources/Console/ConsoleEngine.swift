@@ -7,6 +7,32 @@ public enum ConsoleInputStatus: Sendable, Equatable {
     case complete, incomplete, empty
 }
 
+/// Gathers the lines of one input and says after each whether the input is whole yet.
+///
+/// The console and the script reader start one per input and append its lines in order; an
+/// engine's collector should take time linear in the input's length (asking `inputStatus`
+/// about the whole text after every line is quadratic).
+public protocol ConsoleInputCollector: AnyObject {
+    /// The lines so far, joined by `\n`.
+    var text: String { get }
+    /// Appends a line and returns the status of the input so far.
+    func append(_ line: String) -> ConsoleInputStatus
+}
+
+/// A collector that asks `status` about the whole text after every line: right for any
+/// engine, but quadratic in the number of lines of one input.
+public final class WholeTextInputCollector: ConsoleInputCollector {
+    public private(set) var text = ""
+    private var lineCount = 0
+    private let status: (String) -> ConsoleInputStatus
+    public init(status: @escaping (String) -> ConsoleInputStatus) { self.status = status }
+    public func append(_ line: String) -> ConsoleInputStatus {
+        text += lineCount == 0 ? line : "\n" + line
+        lineCount += 1
+        return status(text)
+    }
+}
+
 /// One binding as `.vars` lists it: the name and a one-line summary of its value.
 public struct EngineBinding: Sendable, Equatable {
     public var name: String
@@ -49,6 +75,10 @@ public protocol ConsoleEngine: AnyObject {
 
     /// Classifies `source` (possibly several lines joined by `\n`).
     func inputStatus(_ source: String) -> ConsoleInputStatus
+
+    /// A new collector for the lines of one input (by default a `WholeTextInputCollector`
+    /// over `inputStatus`).
+    func makeInputCollector() -> any ConsoleInputCollector
 
     /// Runs one complete input whose first line is line `firstLine` of `file` (for
     /// diagnostics: `file:line:col: error: …`). Returns false when the input failed; the
@@ -136,4 +166,7 @@ extension ConsoleEngine {
     }
     public func takeFigures() -> [EngineFigure] { [] }
     public var arithmetic: String? { nil }
+    public func makeInputCollector() -> any ConsoleInputCollector {
+        WholeTextInputCollector { [unowned self] in self.inputStatus($0) }
+    }
 }

@@ -1,5 +1,6 @@
 import Library
 import Foundation
+import Tensors
 
 /// The command line of `entk`, parsed by the executable and acted on by `ConsoleLauncher`.
 public struct ConsoleOptions: Sendable, Equatable {
@@ -66,7 +67,7 @@ public enum ConsoleLauncher {
         defer { session.close() }
         if let directory = options.outputDirectory {
             do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-                display.writeError("entk: cannot create the output directory '\(directory)': \(error.localizedDescription)\n")
+                display.writeError("entk: \(FileAccessError("create the output directory", directory, foundationError: error))\n")
                 return ExitStatus.fileError
             }
         }
@@ -119,8 +120,9 @@ public enum ConsoleLauncher {
         }
         display.write(banner + "\n")
         engine.progress = TerminalProgress()
-        let console = InteractiveConsole(session: session, historyPath: historyPath(options, environment: environment),
-                                         historyLimit: historyLimit)
+        let history = usableHistoryPath(historyPath(options, environment: environment))
+        if let problem = history.problem { display.writeError("entk: \(problem)\n") }
+        let console = InteractiveConsole(session: session, historyPath: history.path, historyLimit: historyLimit)
         return console.run()
     }
 
@@ -140,11 +142,27 @@ public enum ConsoleLauncher {
         return ExitStatus.failure
     }
 
-    /// `--no-history` → none; else `ENTK_HISTORY`, else `~/.entk_history`.
+    /// `--no-history` → none; else `ENTK_HISTORY`, else `.entk_history` in the home directory.
     public static func historyPath(_ options: ConsoleOptions, environment: [String: String]) -> String? {
         if options.noHistory { return nil }
         if let path = environment["ENTK_HISTORY"], !path.isEmpty { return path }
-        return (NSHomeDirectory() as NSString).appendingPathComponent(".entk_history")
+        return (homeDirectory(environment: environment) as NSString).appendingPathComponent(".entk_history")
+    }
+
+    /// `$HOME` when set, else the account's home directory.
+    public static func homeDirectory(environment: [String: String]) -> String {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        return NSHomeDirectory()
+    }
+
+    /// The history file to use: `path` unless it exists and is not a regular file (a FIFO or a
+    /// device would block or break libedit), in which case `problem` says why it is not used.
+    public static func usableHistoryPath(_ path: String?) -> (path: String?, problem: String?) {
+        guard let path else { return (nil, nil) }
+        do { try FileAccess.requireRegularFileOrNothing(path, action: "use the history file") } catch {
+            return (nil, "\(error); this session keeps no history")
+        }
+        return (path, nil)
     }
 
     /// `--no-prelude` → none; `--prelude DIR`; `ENTK_PRELUDE`; else `prelude/` in the package

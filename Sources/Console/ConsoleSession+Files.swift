@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// A file the console could not read or write; the message names the path.
 public struct ConsoleFileError: Error, Equatable, CustomStringConvertible {
@@ -20,29 +21,30 @@ public struct ScriptOutcome: Sendable, Equatable {
 
 extension ConsoleSession {
     /// Reads and parses a session file.
+    /// A first line that looks like a header but is malformed is an error naming line 1.
     public func loadScript(atPath path: String) throws(ConsoleFileError) -> SessionScript {
-        SessionScript.parse(try Self.readText(atPath: path), inputStatus: engine.inputStatus)
+        try parseScript(try Self.readText(atPath: path), name: path)
+    }
+
+    func parseScript(_ text: String, name: String) throws(ConsoleFileError) -> SessionScript {
+        let script = SessionScript.parse(text, newInput: engine.makeInputCollector)
+        if let problem = script.headerProblem { throw ConsoleFileError("\(name):1: \(problem)") }
+        return script
     }
 
     static func readText(atPath path: String) throws(ConsoleFileError) -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ConsoleFileError("cannot read '\(path)': no such file")
-        }
-        if isDirectory.boolValue { throw ConsoleFileError("cannot read '\(path)': it is a directory") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConsoleFileError("cannot read '\(path)': permission denied or unreadable")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        let bytes: [UInt8]
+        do { bytes = try FileAccess.readBytes(path) } catch { throw ConsoleFileError("\(error)") }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConsoleFileError("cannot read '\(path)': not UTF-8 text")
         }
         return text
     }
 
+    /// Writes through a partial file renamed into place (see `Tensors.FileWriter`): a link is
+    /// written through, an existing file keeps its permissions.
     static func writeText(_ text: String, toPath path: String) throws(ConsoleFileError) {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw ConsoleFileError("cannot write '\(path)'")
-        }
+        do { try FileAccess.write(text, to: path) } catch { throw ConsoleFileError("\(error)") }
     }
 
     /// Runs a script file (`entk FILE`): its header seed, if any, becomes the session seed
@@ -60,7 +62,11 @@ extension ConsoleSession {
 
     /// Runs source text that is not in a file (piped standard input) as a script named `name`.
     public func runScript(text: String, name: String, keepGoing: Bool) -> ScriptOutcome {
-        let script = SessionScript.parse(text, inputStatus: engine.inputStatus)
+        let script: SessionScript
+        do { script = try parseScript(text, name: name) } catch {
+            router.writeError("error: \(error.message)\n")
+            return ScriptOutcome(failures: [InputOrigin(file: name, line: 1)])
+        }
         restart(seed: seedOverride ?? script.header?.seed ?? initialSeed)
         return runInputs(of: script, file: name, directory: nil, keepGoing: keepGoing)
     }

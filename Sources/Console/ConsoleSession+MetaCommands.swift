@@ -78,9 +78,18 @@ extension ConsoleSession {
             return true
         default:
             close()
-            let path = resolvePath(context.argument, from: context.origin)
+            var argument = context.argument
+            let fresh = argument.hasSuffix(" --new")
+            if fresh { argument = String(argument.dropLast(6)).trimmingCharacters(in: .whitespaces) }
+            let path = resolvePath(argument, from: context.origin)
             do {
-                transcript = try Transcript(path: path, header: SessionHeader(version: EntkVersion.string, seed: engine.seed))
+                let log = try Transcript(path: path, header: SessionHeader(version: EntkVersion.string, seed: engine.seed), fresh: fresh)
+                transcript = log
+                if log.existingBytes > 0 {
+                    context.say("logging to \(argument), appending to what it holds (.log \(argument) --new starts it afresh)")
+                } else {
+                    context.say("logging to \(argument)")
+                }
             } catch {
                 return context.fail(error.message)
             }

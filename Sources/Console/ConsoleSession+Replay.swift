@@ -34,7 +34,7 @@ extension ConsoleSession {
     /// always compared exactly. See `OutputComparison` for the rule.
     public func check(atPath path: String, comparison: OutputComparison? = nil) throws(ConsoleFileError) -> CheckResult {
         let text = try Self.readText(atPath: path)
-        let script = SessionScript.parse(text, inputStatus: engine.inputStatus)
+        let script = try parseScript(text, name: path)
         let canonical = Self.canonicalPath(path)
         readStack.append(canonical)
         defer { readStack.removeLast() }
@@ -78,7 +78,7 @@ extension ConsoleSession {
     @discardableResult
     public func record(atPath path: String) throws(ConsoleFileError) -> Bool {
         let text = try Self.readText(atPath: path)
-        let script = SessionScript.parse(text, inputStatus: engine.inputStatus)
+        let script = try parseScript(text, name: path)
         let canonical = Self.canonicalPath(path)
         readStack.append(canonical)
         defer { readStack.removeLast() }

@@ -219,7 +219,7 @@ public final class ConsoleSession {
     func resolvePath(_ path: String, from origin: InputOrigin) -> String {
         var path = path
         if path == "~" || path.hasPrefix("~/") {
-            path = NSHomeDirectory() + path.dropFirst()
+            path = ConsoleLauncher.homeDirectory(environment: ProcessInfo.processInfo.environment) + path.dropFirst()
         }
         if path.hasPrefix("/") { return path }
         let base = origin.directory ?? FileManager.default.currentDirectoryPath

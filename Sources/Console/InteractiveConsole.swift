@@ -21,11 +21,11 @@ final class InteractiveConsole {
 
     /// Runs until `.quit` or Ctrl-D; returns the exit status (0).
     func run() -> Int32 {
-        var pending: [String] = []
+        var pending: (any ConsoleInputCollector)?
         while true {
-            switch editor.read(prompt: pending.isEmpty ? Self.prompt : Self.continuationPrompt) {
+            switch editor.read(prompt: pending == nil ? Self.prompt : Self.continuationPrompt) {
             case .interrupted:
-                pending = []
+                pending = nil
                 session.display.write("\n")
             case .endOfInput:
                 session.display.write("\n")
@@ -33,15 +33,24 @@ final class InteractiveConsole {
                 return 0
             case .line(let line):
                 editor.addToHistory(line)
-                pending.append(line)
-                let text = pending.joined(separator: "\n")
-                let status: ConsoleInputStatus = pending.count == 1 && MetaCommandLine.isMetaCommand(line)
-                    ? .complete : session.engine.inputStatus(text)
+                let status: ConsoleInputStatus
+                let text: String
+                if let collector = pending {
+                    status = collector.append(line)
+                    text = collector.text
+                } else if MetaCommandLine.isMetaCommand(line) {
+                    (status, text) = (.complete, line)
+                } else {
+                    let collector = session.engine.makeInputCollector()
+                    status = collector.append(line)
+                    text = line
+                    pending = collector
+                }
                 switch status {
                 case .incomplete: continue
-                case .empty: pending = []
+                case .empty: pending = nil
                 case .complete:
-                    pending = []
+                    pending = nil
                     if session.execute(text, origin: .console).quit {
                         session.close()
                         return 0

@@ -39,6 +39,9 @@ public final class LanguageEngine: ConsoleEngine {
         }
     }
 
+    /// A collector over `Language.PendingInput`: linear in the input's length.
+    public func makeInputCollector() -> any ConsoleInputCollector { LanguageInputCollector(interpreter: session.interpreter) }
+
     @discardableResult
     public func run(_ source: String, file: String, firstLine: Int) -> Bool {
         session.interpreter.run(source, file: file, firstLine: firstLine)
@@ -103,6 +106,21 @@ public final class LanguageEngine: ConsoleEngine {
         } else if binary { return nil }
         guard let value = Double(digits), value > 0, value.isFinite, value * scale < 9e18 else { return nil }
         return Int(value * scale)
+    }
+}
+
+/// Collects one input's lines, asking the parser only when a line could end the input.
+private final class LanguageInputCollector: ConsoleInputCollector {
+    private var pending = PendingInput()
+    private let interpreter: Interpreter
+    init(interpreter: Interpreter) { self.interpreter = interpreter }
+    var text: String { pending.text }
+    func append(_ line: String) -> ConsoleInputStatus {
+        switch pending.append(line, status: interpreter.inputStatus) {
+        case .complete: return .complete
+        case .incomplete: return .incomplete
+        case .empty: return .empty
+        }
     }
 }
 

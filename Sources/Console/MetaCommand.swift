@@ -52,7 +52,7 @@ extension MetaCommand {
                     isRecorded: true, takesPath: true, handler: { $0.readCommand($1) }),
         MetaCommand(name: "save", synopsis: "FILE", summary: "write this session's inputs and outputs as a session file",
                     isRecorded: false, takesPath: true, handler: { $0.saveCommand($1) }),
-        MetaCommand(name: "log", synopsis: "FILE|off", summary: "write a transcript of inputs and outputs as they happen",
+        MetaCommand(name: "log", synopsis: "FILE [--new]|off", summary: "write a transcript of inputs and outputs as they happen (appending; --new empties FILE first)",
                     isRecorded: false, takesPath: true, handler: { $0.logCommand($1) }),
         MetaCommand(name: "history", synopsis: "[N|A-B]", summary: "list this session's inputs, numbered (last N, or A to B)",
                     isRecorded: false, takesPath: false, handler: { $0.historyCommand($1) }),

@@ -115,6 +115,16 @@ public struct SessionHeader: Equatable, Sendable {
 
     /// Reads a header line; `·` may also be written `-` or left out. `blas` runs to the end.
     public init?(line: Substring) {
+        guard case .header(let header)? = Self.read(line) else { return nil }
+        self = header
+    }
+
+    /// What a first line is: not a header at all (nil: a comment such as `# entk is fun`),
+    /// a header, or a header that names a version but is malformed (a seed that is not a
+    /// non-negative integer, a bad tolerance): an error, never a silent seed 0.
+    enum Reading: Equatable { case header(SessionHeader), malformed(String) }
+
+    static func read(_ line: Substring) -> Reading? {
         guard line.hasPrefix("# entk ") else { return nil }
         var rest = line.dropFirst(7)
         var blas: String?
@@ -123,15 +133,21 @@ public struct SessionHeader: Equatable, Sendable {
             rest = rest[..<range.lowerBound]
         }
         let words = rest.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard let version = words.first, version.first?.isNumber == true,
-              let seedIndex = words.firstIndex(of: "seed"), seedIndex + 1 < words.count,
-              let seed = UInt64(words[seedIndex + 1]) else { return nil }
+        guard let version = words.first, version.first?.isNumber == true else { return nil }
+        guard let seedIndex = words.firstIndex(of: "seed") else { return .malformed("the header has no seed (write `seed N`)") }
+        guard seedIndex + 1 < words.count, let seed = UInt64(words[seedIndex + 1]) else {
+            let given = seedIndex + 1 < words.count ? "'\(words[seedIndex + 1])'" : "nothing"
+            return .malformed("the header's seed must be an integer from 0 to \(UInt64.max), got \(given)")
+        }
         var tolerance: Double?
         if let index = words.firstIndex(of: "tolerance") {
-            guard index + 1 < words.count, let value = Double(words[index + 1]), value.isFinite, value >= 0 else { return nil }
+            guard index + 1 < words.count, let value = Double(words[index + 1]), value.isFinite, value >= 0 else {
+                let given = index + 1 < words.count ? "'\(words[index + 1])'" : "nothing"
+                return .malformed("the header's tolerance must be a finite number ≥ 0, got \(given)")
+            }
             tolerance = value
         }
-        self.init(version: String(version), seed: seed, tolerance: tolerance, blas: blas)
+        return .header(SessionHeader(version: String(version), seed: seed, tolerance: tolerance, blas: blas))
     }
 }
 
@@ -169,7 +185,7 @@ public struct SessionInput: Equatable, Sendable {
 /// expected output under each input. Blank lines and comments are kept as they are.
 ///
 /// Grouping lines into inputs needs the language (is `for i in 0..<3 {` complete?), so `parse`
-/// takes the engine's `inputStatus`. A line starting with `.` outside a multi-line input is a
+/// takes the engine's input collector (or its `inputStatus`). A line starting with `.` outside a multi-line input is a
 /// meta-command and complete by itself. Expectation lines belong to the latest input above them
 /// and end a multi-line input that is still open (its remaining lines were missing).
 public struct SessionScript: Equatable, Sendable {
@@ -180,6 +196,9 @@ public struct SessionScript: Equatable, Sendable {
     }
 
     public var header: SessionHeader?
+    /// Why the first line, which looks like a header (`# entk 0.1.0 …`), is not one; running,
+    /// checking or recording the file is then an error naming line 1.
+    public var headerProblem: String?
     public var items: [Item]
 
     public init(header: SessionHeader? = nil, items: [Item] = []) {
@@ -195,19 +214,29 @@ public struct SessionScript: Equatable, Sendable {
     /// Parses `text`; never fails (anything that is not an input is kept as a note).
     /// Expectation lines are gathered before they are attached to their input, so a long
     /// recording parses in time linear in its length.
-    public static func parse(_ text: String, inputStatus: (String) -> ConsoleInputStatus) -> SessionScript {
+    public static func parse(_ text: String, inputStatus: @escaping (String) -> ConsoleInputStatus) -> SessionScript {
+        parse(text, newInput: { WholeTextInputCollector(status: inputStatus) })
+    }
+
+    /// Parses `text`, grouping lines into inputs with a fresh collector from `newInput` for
+    /// each (an engine's `makeInputCollector`): linear in the length of the file when the
+    /// collector is linear in the length of an input.
+    public static func parse(_ text: String, newInput: () -> any ConsoleInputCollector) -> SessionScript {
         // "\r\n" is one Character in Swift, so it is a separator of its own.
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         if lines.last == "" { lines.removeLast() }
         var script = SessionScript()
         var index = 0
-        if let first = lines.first, let header = SessionHeader(line: stripCarriageReturn(first)) {
-            script.header = header
+        if let first = lines.first, let reading = SessionHeader.read(stripCarriageReturn(first)) {
+            switch reading {
+            case .header(let header): script.header = header
+            case .malformed(let problem): script.headerProblem = problem
+            }
             index = 1
         }
         // The header counts like an expectation line: recording may add it.
         var expectationLines = index
-        var pending = ""
+        var pending: (any ConsoleInputCollector)?
         var pendingLine = 0
         // The latest input's position in `items`, and expectations read under it so far.
         var lastInput: Int?
@@ -228,9 +257,9 @@ public struct SessionScript: Equatable, Sendable {
             lastInput = script.items.count - 1
         }
         func finishPending() {
-            guard !pending.isEmpty else { return }
-            append(SessionInput(text: pending, line: pendingLine, replayLine: pendingLine - expectationLines))
-            pending = ""
+            guard let collector = pending else { return }
+            append(SessionInput(text: collector.text, line: pendingLine, replayLine: pendingLine - expectationLines))
+            pending = nil
         }
         while index < lines.count {
             let line = stripCarriageReturn(lines[index])
@@ -247,25 +276,24 @@ public struct SessionScript: Equatable, Sendable {
                 }
                 continue
             }
-            if pending.isEmpty {
+            if let collector = pending {
+                if collector.append(String(line)) != .incomplete { finishPending() }
+            } else {
                 let input = SessionInput(text: String(line), line: lineNumber, replayLine: lineNumber - expectationLines)
                 if MetaCommandLine.isMetaCommand(line) {
                     append(input)
                     continue
                 }
-                switch inputStatus(String(line)) {
+                let collector = newInput()
+                switch collector.append(String(line)) {
                 case .empty:
                     attachExpectations()
                     script.items.append(.note(String(line)))
                 case .complete: append(input)
                 case .incomplete:
-                    pending = String(line)
+                    pending = collector
                     pendingLine = lineNumber
                 }
-            } else {
-                pending += "\n"
-                pending += line
-                if inputStatus(pending) != .incomplete { finishPending() }
             }
         }
         finishPending()

@@ -67,3 +67,50 @@ func checkWorkloads() -> [Workload] {
         },
     ]
 }
+
+/// Long scripts (issue 12): reading, grouping and running must be linear in the length.
+/// 100,000 one-line inputs (each input's cost: its evaluation-thread handoff and the parser),
+/// and one input of 20,000 lines (a list with an element per line: grouping it asked the parser
+/// about the whole growing input after every line, 79 s at 10,000 lines). The old grouping is
+/// timed beside the new one on 2,000 lines (it is quadratic, so 20,000 would take minutes).
+func scriptScalingWorkloads() -> [Workload] {
+    func session() -> ConsoleSession {
+        ConsoleSession(engine: LanguageEngine(), display: DiscardingOutput(), seed: 0, preludeDirectory: nil)
+    }
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "entk-bench-\(name)-\(getpid()).entk"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+    func oneList(_ lines: Int) -> String {
+        "x = [\n" + (0..<lines).map { "  \($0)," }.joined(separator: "\n") + "\n]\nx[\(lines - 1)]\n"
+    }
+    return [
+        Workload(group: "scripts", "run a script of 100,000 one-line inputs", repeats: 3) {
+            let path = try file("inputs", (0..<100_000).map { "x\($0 % 100) = \($0) + 1" }.joined(separator: "\n") + "\n")
+            return {
+                let outcome = try session().runScript(atPath: path, keepGoing: false)
+                guard outcome.succeeded else { throw BenchError("the script failed") }
+            }
+        },
+        Workload(group: "scripts", "run one input of 20,000 lines (a list, an element a line)", repeats: 3) {
+            let path = try file("list", oneList(20_000))
+            return {
+                let outcome = try session().runScript(atPath: path, keepGoing: false)
+                guard outcome.succeeded else { throw BenchError("the script failed") }
+            }
+        },
+        Workload(group: "scripts", "group 2,000 lines of one input, new collector", repeats: 3) {
+            let text = oneList(2_000), engine = LanguageEngine()
+            return {
+                guard SessionScript.parse(text, newInput: engine.makeInputCollector).inputs.count == 2 else { throw BenchError("bad grouping") }
+            }
+        },
+        Workload(group: "scripts", "group 2,000 lines of one input, whole text after each line (old)", repeats: 1) {
+            let text = oneList(2_000), engine = LanguageEngine()
+            return {
+                guard SessionScript.parse(text, inputStatus: engine.inputStatus).inputs.count == 2 else { throw BenchError("bad grouping") }
+            }
+        },
+    ]
+}

@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Tensors
 import Networks
 
 /// Kernel regression with the eNTK: the model's linearisation (SCIENCE.md §2).
@@ -28,7 +29,7 @@ public final class KernelRegression {
         guard targets.rows == inputs.rows, targets.cols == model.outputSize else {
             throw KernelError.shapeMismatch("targets are \(targets.rows)×\(targets.cols) but inputs give \(inputs.rows) samples × \(model.outputSize) outputs")
         }
-        guard ridge > 0, ridge.isFinite else { throw KernelError.invalidArgument("ridge must be positive, got \(ridge)") }
+        guard ridge > 0, ridge.isFinite else { throw KernelError.invalidArgument("ridge must be positive, got \(NumberFormat.format(ridge))") }
         let budget = memoryBudget ?? MemoryBudget.defaultBudget()
         let p = try selectedParameterCount(model, groups)
         let rows = inputs.rows * model.outputSize

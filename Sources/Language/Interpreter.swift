@@ -13,9 +13,11 @@ public enum InputStatus: Sendable, Equatable {
 ///
 /// Output (echoes, `print`, progress) goes to the sink; errors too, unless `diagnosticSink` is
 /// set. An error abandons the rest of its input only: bindings made by earlier statements, of
-/// this input or before, survive. All work runs on a thread with a large stack (see
+/// this input or before, survive. All work runs on a long-lived thread with a large stack (see
 /// `LargeStack`), so depth limits, not the caller's stack, bound recursion; the caller blocks
 /// meanwhile, so builtins and sinks must not wait for the calling thread (no `main.sync`).
+/// When that thread cannot be started (memory exhausted), the input fails with an error
+/// saying so; nothing waits for it.
 public final class Interpreter {
     /// The tables of builtin functions and host types. Add to it to extend the language.
     public let registry: BuiltinRegistry
@@ -50,6 +52,10 @@ public final class Interpreter {
         set { evaluator.sink = newValue }
     }
 
+    /// The stack size of the thread inputs run on (default 512 MB, which the depth limits are
+    /// sized for; a smaller stack is for tests only).
+    public var evaluationStackSize = LargeStack.size
+
     /// Steps one `while` loop may take before it is stopped as runaway (default 10,000,000).
     public var maximumLoopIterations: Int {
         get { evaluator.maximumLoopIterations }
@@ -58,15 +64,18 @@ public final class Interpreter {
 
     /// Whether `source` is complete, needs more lines, or is empty. Decided by the parser:
     /// incomplete exactly when every error it finds is at the end of the input.
+    /// (When the evaluation thread cannot start, `.complete`: running it reports why.)
     public func inputStatus(_ source: String) -> InputStatus {
-        LargeStack.run {
-            let text = SourceText(name: "<input>", text: source)
-            let (tokens, lexical) = Lexer.tokenize(text)
-            if lexical.isEmpty, tokens.allSatisfy({ $0.kind == .newline || $0.kind == .endOfInput }) { return .empty }
-            let (_, diagnostics) = Parser.parse(text)
-            if diagnostics.isEmpty { return .complete }
-            return diagnostics.allSatisfy(\.isAtEndOfInput) ? .incomplete : .complete
-        }
+        (try? LargeStack.run(stackSize: evaluationStackSize) { Interpreter.parsedStatus(source) }) ?? .complete
+    }
+
+    static func parsedStatus(_ source: String) -> InputStatus {
+        let text = SourceText(name: "<input>", text: source)
+        let (tokens, lexical) = Lexer.tokenize(text)
+        if lexical.isEmpty, tokens.allSatisfy({ $0.kind == .newline || $0.kind == .endOfInput }) { return .empty }
+        let (_, diagnostics) = Parser.parse(text)
+        if diagnostics.isEmpty { return .complete }
+        return diagnostics.allSatisfy(\.isAtEndOfInput) ? .incomplete : .complete
     }
 
     /// Parses and runs `source`, echoing the value of each top-level expression statement not
@@ -74,33 +83,42 @@ public final class Interpreter {
     /// the input at that statement. Returns true when everything ran.
     @discardableResult
     public func run(_ source: String, file: String = "<input>", firstLine: Int = 1) -> Bool {
-        LargeStack.run {
-            let text = SourceText(name: file, text: source, firstLine: firstLine)
-            let (statements, diagnostics) = Parser.parse(text)
-            guard diagnostics.isEmpty else {
-                report(diagnostics)
+        do {
+            return try LargeStack.run(stackSize: evaluationStackSize) { runOnEvaluationThread(source, file: file, firstLine: firstLine) }
+        } catch {
+            report([Diagnostic(error.description, span: nil)])
+            return false
+        }
+    }
+
+    private func runOnEvaluationThread(_ source: String, file: String, firstLine: Int) -> Bool {
+        let text = SourceText(name: file, text: source, firstLine: firstLine)
+        let (statements, diagnostics) = Parser.parse(text)
+        guard diagnostics.isEmpty else {
+            report(diagnostics)
+            return false
+        }
+        lastDiagnostics = []
+        for statement in statements {
+            do {
+                if let value = try evaluator.runTopLevel(statement) {
+                    echoObserver?(value)
+                    evaluator.sink.write(value.echoText + "\n")
+                }
+            } catch {
+                report([Interpreter.diagnostic(from: error, span: statement.span)])
                 return false
             }
-            lastDiagnostics = []
-            for statement in statements {
-                do {
-                    if let value = try evaluator.runTopLevel(statement) {
-                        echoObserver?(value)
-                        evaluator.sink.write(value.echoText + "\n")
-                    }
-                } catch {
-                    report([Interpreter.diagnostic(from: error, span: statement.span)])
-                    return false
-                }
-            }
-            return true
         }
+        return true
     }
 
     /// Runs `source` without echo and returns the value of its last expression statement
     /// (`none` if there is none). Throws the first `Diagnostic` instead of reporting it.
     public func evaluate(_ source: String, file: String = "<eval>") throws -> Value {
-        let outcome: Result<Value, Diagnostic> = LargeStack.run {
+        let started: Result<Value, Diagnostic>?
+        do {
+            started = try LargeStack.run(stackSize: evaluationStackSize) { () -> Result<Value, Diagnostic> in
             let text = SourceText(name: file, text: source)
             let (statements, diagnostics) = Parser.parse(text)
             if let first = diagnostics.first {
@@ -123,12 +141,20 @@ public final class Interpreter {
             }
             lastDiagnostics = []
             return .success(last)
+            }
+        } catch {
+            let diagnostic = Diagnostic(error.description, span: nil)
+            lastDiagnostics = [diagnostic]
+            throw diagnostic
         }
-        return try outcome.get()
+        return try started!.get()
     }
 
     private static func diagnostic(from error: Error, span: SourceSpan) -> Diagnostic {
-        if let diagnostic = error as? Diagnostic { return diagnostic }
+        if var diagnostic = error as? Diagnostic {
+            if diagnostic.span == nil { diagnostic.span = span }
+            return diagnostic
+        }
         if let error = error as? LanguageError { return Diagnostic(error.message, span: span) }
         return Diagnostic("\(error)", span: span)
     }

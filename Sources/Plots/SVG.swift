@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// Small helpers for writing SVG text: escaping, number formatting, and saving to a path.
 public enum SVG {
@@ -50,10 +51,11 @@ public enum SVG {
         """
     }
 
-    /// Writes `svg` to `path` as UTF-8.
+    /// Writes `svg` to `path` as UTF-8 (through a partial file renamed into place: see
+    /// `Tensors.FileWriter`).
     public static func write(_ svg: String, to path: String) throws {
-        do { try svg.write(toFile: path, atomically: true, encoding: .utf8) }
-        catch { throw PlotError("cannot write \(path): \(error.localizedDescription)") }
+        do { try FileAccess.write(svg, to: path) }
+        catch { throw PlotError("\(error)") }
     }
 }
 

@@ -61,6 +61,13 @@ public enum NPY {
     /// header needs more than 65535 bytes. The header is padded so the data starts at a
     /// multiple of 64 bytes, as numpy does.
     public static func encode(_ tensor: Tensor, precision: StoredPrecision = .float64) -> [UInt8] {
+        var out = header(tensor, precision: precision)
+        precision.append(tensor.storage, to: &out)
+        return out
+    }
+
+    /// The bytes before the data: magic, version, header length and the padded header.
+    static func header(_ tensor: Tensor, precision: StoredPrecision) -> [UInt8] {
         let descr = precision == .float64 ? "<f8" : "<f4"
         let dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(Tensor.describe(shape: tensor.shape)), }"
         var version: UInt8 = 1
@@ -78,13 +85,16 @@ public enum NPY {
         out += version == 1 ? [UInt8(n & 0xFF), UInt8(n >> 8)]
                             : [UInt8(n & 0xFF), UInt8((n >> 8) & 0xFF), UInt8((n >> 16) & 0xFF), UInt8(n >> 24)]
         out += header
-        precision.append(tensor.storage, to: &out)
         return out
     }
 
-    /// Writes `tensor` to `path` as `.npy` (see `encode`).
+    /// Writes `tensor` to `path` as `.npy` (see `encode`), streaming the data (memory beyond
+    /// the tensor: one 1 MB buffer) into a partial file renamed into place (see `FileWriter`).
     public static func write(_ tensor: Tensor, to path: String, precision: StoredPrecision = .float64) throws {
-        try TensorFileIO.write(encode(tensor, precision: precision), to: path)
+        try TensorFileIO.write(to: path) { writer in
+            try writer.write(header(tensor, precision: precision))
+            try precision.write(tensor.storage, to: writer)
+        }
     }
 }
 

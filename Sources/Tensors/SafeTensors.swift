@@ -138,6 +138,13 @@ public enum SafeTensors {
     /// in a fixed order (`__metadata__` first, sorted by key) and padded with spaces to a
     /// multiple of 8 bytes. Throws when a name repeats or is `__metadata__`.
     public static func encode(_ file: SafeTensorsFile, precision: StoredPrecision = .float64) throws -> [UInt8] {
+        var out = try header(file, precision: precision)
+        for (_, tensor) in file.tensors { precision.append(tensor.storage, to: &out) }
+        return out
+    }
+
+    /// The 8-byte header length and the padded JSON header.
+    static func header(_ file: SafeTensorsFile, precision: StoredPrecision) throws -> [UInt8] {
         var seen = Set<String>()
         for (name, _) in file.tensors {
             guard name != "__metadata__", seen.insert(name).inserted else {
@@ -160,15 +167,18 @@ public enum SafeTensors {
         var header = Array(("{" + parts.joined(separator: ",") + "}").utf8)
         header += [UInt8](repeating: 0x20, count: (8 - header.count % 8) % 8)
         var out: [UInt8] = []
-        out.reserveCapacity(8 + header.count + offset)
         withUnsafeBytes(of: UInt64(header.count).littleEndian) { out.append(contentsOf: $0) }
         out += header
-        for (_, tensor) in file.tensors { precision.append(tensor.storage, to: &out) }
         return out
     }
 
-    /// Writes `file` to `path` (see `encode`).
+    /// Writes `file` to `path` (see `encode`), streaming each tensor's data into a partial
+    /// file renamed into place (see `FileWriter`).
     public static func write(_ file: SafeTensorsFile, to path: String, precision: StoredPrecision = .float64) throws {
-        try TensorFileIO.write(encode(file, precision: precision), to: path)
+        let header = try header(file, precision: precision)
+        try TensorFileIO.write(to: path) { writer in
+            try writer.write(header)
+            for (_, tensor) in file.tensors { try precision.write(tensor.storage, to: writer) }
+        }
     }
 }

@@ -38,7 +38,7 @@ extension Tensor {
     /// ⌈(stop − start) / step⌉ elements, element i = start + i·step.
     public static func arange(_ start: Double, _ stop: Double, _ step: Double = 1) throws -> Tensor {
         guard step != 0, step.isFinite, start.isFinite, stop.isFinite else {
-            throw TensorError.invalidArgument(operation: "arange", detail: "start, stop and step must be finite and step non-zero (got \(start), \(stop), \(step))")
+            throw TensorError.invalidArgument(operation: "arange", detail: "start, stop and step must be finite and step non-zero (got \(NumberFormat.format(start)), \(NumberFormat.format(stop)), \(NumberFormat.format(step)))")
         }
         let exact = ((stop - start) / step).rounded(.up)
         guard exact.isFinite, exact < Double(Int32.max) * 64 else {

@@ -57,7 +57,7 @@ public enum TensorError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .overBudget(refusal):
             return refusal.description
         case let .corruptFile(format, detail):
-            return "\(format): corrupt file: \(detail)"
+            return "corrupt \(format) file: \(detail)"
         case let .unsupportedDType(format, dtype):
             return "\(format): unsupported dtype '\(dtype)'"
         case let .fileAccess(path, detail):

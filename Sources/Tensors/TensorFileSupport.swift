@@ -62,21 +62,41 @@ public enum StoredPrecision: Sendable {
         }
     }
 
+    /// Writes `values` little-endian in this precision, in chunks: no copy of the whole.
+    func write(_ values: [Double], to writer: FileWriter) throws {
+        if self == .float64, 1.0.bitPattern.littleEndian == 1.0.bitPattern {
+            try values.withUnsafeBytes { raw in try writer.write(raw) }
+            return
+        }
+        var chunk: [UInt8] = []
+        let chunkElements = 1 << 16
+        chunk.reserveCapacity(chunkElements * byteSize)
+        var start = 0
+        while start < values.count {
+            let end = min(values.count, start + chunkElements)
+            chunk.removeAll(keepingCapacity: true)
+            append(Array(values[start..<end]), to: &chunk)
+            try writer.write(chunk)
+            start = end
+        }
+    }
+
     var byteSize: Int { self == .float64 ? 8 : 4 }
 }
 
 /// File access shared by the readers and writers.
 enum TensorFileIO {
-    static func readBytes(_ path: String) throws -> [UInt8] {
-        do { return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw TensorError.fileAccess(path: path, detail: (error as NSError).localizedDescription)
-        }
-    }
+    static func readBytes(_ path: String) throws -> [UInt8] { try FileAccess.readBytes(path) }
 
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw TensorError.fileAccess(path: path, detail: (error as NSError).localizedDescription)
+    /// Writes through a `FileWriter`: `body` streams the bytes, then the file is renamed into
+    /// place; any error removes the partial file.
+    static func write(to path: String, _ body: (FileWriter) throws -> Void) throws {
+        let writer = try FileWriter(path: path)
+        do { try body(writer) } catch {
+            writer.abandon()
+            throw error
         }
+        try writer.commit()
     }
 
     /// count·size in bytes, or nil when it overflows.

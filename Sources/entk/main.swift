@@ -44,7 +44,10 @@ struct Entk: ParsableCommand {
     @Flag(name: .long, help: "In a script, go on after an error (exit 1 at the end).")
     var keepGoing = false
 
-    @Option(name: .long, help: ArgumentHelp("The session seed (overrides a script's header).", valueName: "N"))
+    // `.unconditional`: `--seed -1` is read as the value -1 and refused as not a seed, rather
+    // than taken for an option and reported as a missing value.
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("The session seed, an integer from 0 to 2^64-1 (overrides a script's header).", valueName: "N"))
     var seed: UInt64?
 
     @Option(name: .long, help: ArgumentHelp("Bind `out` to DIR (created if missing): scripts write their figures there.", valueName: "DIR"))

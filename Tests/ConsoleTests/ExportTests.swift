@@ -123,7 +123,7 @@ struct ExportTests {
         let (session, _, _) = makeSession()
         #expect(session.execute(".export", origin: .console).output == [.error("error: expected a file: .export FILE.md|FILE.ipynb [TITLE]")])
         #expect(session.execute(".export /nonexistent-dir/h.md", origin: .console).output
-                == [.error("error: cannot write '/nonexistent-dir/h.md'")])
+                == [.error("error: cannot write '/nonexistent-dir/h.md': no such directory")])
     }
 }
 

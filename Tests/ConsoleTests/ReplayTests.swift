@@ -1,5 +1,8 @@
 import Console
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite("Check and record")
@@ -168,5 +171,49 @@ struct ReplayTests {
         session.execute("say after", origin: .console)
         #expect(try String(contentsOf: file, encoding: .utf8)
                 == "# entk 0.1.0 · seed 1\nsay hello\n#| hello\nfail no\n#! <console>:1: error: no\n")
+    }
+
+    @Test(".log appends to a file that exists and says so; --new empties it; a FIFO is refused")
+    func logAppends() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("t.entk")
+        try write("# notes from yesterday\n", to: file)
+        let (session, _, display) = makeSession(seed: 1)
+        #expect(session.execute(".log \(file.path)", origin: .console).succeeded)
+        #expect(display.text.contains("appending to what it holds (.log \(file.path) --new starts it afresh)"))
+        session.execute("say hello", origin: .console)
+        #expect(try String(contentsOf: file, encoding: .utf8)
+                == "# notes from yesterday\n# log continued here · seed 1\nsay hello\n#| hello\n")
+        session.execute(".log \(file.path) --new", origin: .console)
+        session.execute("say again", origin: .console)
+        #expect(try String(contentsOf: file, encoding: .utf8) == "# entk 0.1.0 · seed 1\nsay again\n#| again\n")
+        session.execute(".log off", origin: .console)
+        let fifo = directory.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let result = session.execute(".log \(fifo)", origin: .console)
+        #expect(!result.succeeded)
+        #expect(result.output == [.error("error: cannot append to '\(fifo)': it is a FIFO (named pipe), not a regular file")])
+    }
+
+    @Test("a header with a seed that is not a non-negative integer is an error naming line 1")
+    func malformedHeaderSeed() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("h.entk")
+        for (header, problem) in [("# entk 0.1.0 · seed abc", "the header's seed must be an integer from 0 to 18446744073709551615, got 'abc'"),
+                                  ("# entk 0.1.0 · seed -1", "the header's seed must be an integer from 0 to 18446744073709551615, got '-1'"),
+                                  ("# entk 0.1.0 · seed 1 · tolerance x", "the header's tolerance must be a finite number ≥ 0, got 'x'")] {
+            try write(header + "\nsay hi\n", to: file)
+            let (session, engine, _) = makeSession()
+            #expect(throws: ConsoleFileError("\(file.path):1: \(problem)")) { try session.runScript(atPath: file.path, keepGoing: false) }
+            #expect(throws: ConsoleFileError("\(file.path):1: \(problem)")) { try session.check(atPath: file.path) }
+            #expect(engine.runs.isEmpty)
+        }
+        // A comment that merely starts like a header is still a comment.
+        try write("# entk is fun\nsay hi\n", to: file)
+        let (session, _, display) = makeSession()
+        #expect(try session.runScript(atPath: file.path, keepGoing: false).succeeded)
+        #expect(display.text == "hi\n")
     }
 }

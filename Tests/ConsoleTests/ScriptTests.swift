@@ -1,5 +1,8 @@
 import Console
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @Suite("Scripts, .read and the prelude")
@@ -149,10 +152,42 @@ struct ScriptTests {
         var options = ConsoleOptions()
         #expect(ConsoleLauncher.historyPath(options, environment: ["ENTK_HISTORY": "/tmp/h"]) == "/tmp/h")
         #expect(ConsoleLauncher.historyPath(options, environment: [:])?.hasSuffix("/.entk_history") == true)
+        #expect(ConsoleLauncher.historyPath(options, environment: ["HOME": "/home/elsewhere"]) == "/home/elsewhere/.entk_history")
         options.noHistory = true
         #expect(ConsoleLauncher.historyPath(options, environment: ["ENTK_HISTORY": "/tmp/h"]) == nil)
         #expect(ConsoleLauncher.preludeDirectory(options, environment: ["ENTK_PRELUDE": "/p"]) == "/p")
         options.noPrelude = true
         #expect(ConsoleLauncher.preludeDirectory(options, environment: ["ENTK_PRELUDE": "/p"]) == nil)
+    }
+
+    @Test("a 20,000-line input and a 100,000-line script group in linear time")
+    func longScriptsGroupLinearly() throws {
+        let engine = LanguageEngine()
+        let list = "x = [\n" + (0..<20_000).map { "  \($0)," }.joined(separator: "\n") + "\n]\nx[19999]\n"
+        let started = Date()
+        let script = SessionScript.parse(list, newInput: engine.makeInputCollector)
+        #expect(script.inputs.map(\.line) == [1, 20_003])
+        let many = (0..<100_000).map { "x\($0 % 10) = \($0)" }.joined(separator: "\n")
+        #expect(SessionScript.parse(many, newInput: engine.makeInputCollector).inputs.count == 100_000)
+        // Quadratic grouping took minutes for the list alone; linear takes well under a second.
+        #expect(Date().timeIntervalSince(started) < 10)
+        let display = CollectingOutput()
+        let session = ConsoleSession(engine: engine, display: display)
+        #expect(session.runScript(text: list, name: "list", keepGoing: false).succeeded)
+        #expect(display.text == "19999\n")
+    }
+
+    @Test("a history file that is a FIFO or a device is not used, with a message saying why")
+    func historyNotRegular() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent(".entk_history").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let refused = ConsoleLauncher.usableHistoryPath(fifo)
+        #expect(refused.path == nil)
+        #expect(refused.problem == "cannot use the history file '\(fifo)': it is a FIFO (named pipe), not a regular file; this session keeps no history")
+        #expect(ConsoleLauncher.usableHistoryPath("/dev/null").path == nil)
+        let missing = directory.appendingPathComponent("new_history").path
+        #expect(ConsoleLauncher.usableHistoryPath(missing).path == missing)
     }
 }

@@ -41,3 +41,45 @@ func syntaxErrorRunsNothing() {
     #expect(output.contains("error: expected an expression, found `)`"))
     #expect(session.interpreter.value(named: "x") == nil)
 }
+
+/// Appends `lines` to a pending input, returning each status and how often the parser ran.
+private func collect(_ lines: [String]) -> (statuses: [InputStatus], parses: Int) {
+    let interpreter = Session().interpreter
+    var pending = PendingInput()
+    var parses = 0
+    let statuses = lines.map { line in
+        pending.append(line) { parses += 1; return interpreter.inputStatus($0) }
+    }
+    return (statuses, parses)
+}
+
+@Test("a long input is parsed a number of times linear in its length, not once per line")
+func pendingInputParsesRarely() {
+    let lines = ["x = ["] + (0..<20_000).map { "  \($0)," } + ["]"]
+    let (statuses, parses) = collect(lines)
+    #expect(statuses.dropLast().allSatisfy { $0 == .incomplete })
+    #expect(statuses.last == .complete)
+    // 64 always parsed, one per doubling, one at the close.
+    #expect(parses < PendingInput.linesAlwaysParsed + 20)
+}
+
+@Test("a pending input agrees with the parser: strings, comments and escapes across lines")
+func pendingInputAgreesWithParser() {
+    #expect(collect(["x = \"a [", "b\"", "y = 1"]).statuses == [.incomplete, .complete, .complete])
+    #expect(collect(["f(1, # )", "2)"]).statuses == [.incomplete, .complete])
+    #expect(collect(["s = 'it\\'s (", "'"]).statuses == [.incomplete, .complete])
+    #expect(collect(["if x {", "  y = 1", "} else {", "}"]).statuses == [.incomplete, .incomplete, .incomplete, .complete])
+    #expect(collect(["", "# note"]).statuses == [.empty, .empty])
+    #expect(collect(["1 +", "2"]).statuses == [.incomplete, .complete])
+}
+
+@Test("an error inside a long open bracket still ends the input, at most one doubling later")
+func pendingInputReportsErrorsInLongInputs() {
+    let lines = ["x = ["] + (0..<1_000).map { "  \($0)," } + ["  1 2,"] + (0..<5_000).map { "  \($0)," }
+    let statuses = collect(lines).statuses
+    let end = statuses.firstIndex(of: .complete)
+    #expect(end != nil)
+    #expect((end ?? .max) < 2_100)
+    // Short inputs are parsed after every line: the error shows at once.
+    #expect(collect(["f(1 2", "3)"]).statuses.first == .complete)
+}

@@ -37,7 +37,9 @@ struct BuiltinFuzzTests {
 
     static let integers = ["0", "-1", "1", "3", "2^31", "2^62", "1e15", "0.5"]
     static let numbers = ["0", "-1", "0.5", "0/0", "1/0", "-1/0", "1e308", "-1e-308"]
-    static let strings = ["\"\"", "\"zzz\"", "\"/dev/zero\"", "\"/nonexistent/x.npy\"", "\"out.npy\"", "\"out.safetensors\""]
+    /// Paths are relative to the fuzz directory: `fifo` is a named pipe made there (reading it
+    /// would block forever). No device is named: a writer that regressed could replace it as root.
+    static let strings = ["\"\"", "\"zzz\"", "\"fifo\"", "\"fifo.npy\"", "\"/nonexistent/x.npy\"", "\"out.npy\"", "\"out.safetensors\"", "\"out.svg\""]
     static let lists = ["[]", "[0]", "[-1, 2]", "[2^31, 2^31]", "[0.5, \"a\"]", "[[1, 2], [3]]", "[1e9, 1e9]"]
     static let wrongTypes = ["none", "\"text\"", "[1]", "ft", "fm"]
 
@@ -128,6 +130,7 @@ struct BuiltinFuzzTests {
         let directory = Self.binary.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fuzz")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for fifo in ["fifo", "fifo.npy"] { #expect(mkfifo(directory.appendingPathComponent(fifo).path, 0o600) == 0) }
         let file = directory.appendingPathComponent("fuzz.entk")
         try text.write(to: file, atomically: true, encoding: .utf8)
 

@@ -78,4 +78,20 @@ struct TensorBindingTests {
         #expect(text.hasPrefix("[[1, 1, 1],\n [1, 1, 1]]\n[2, 3]\n"), "got \(text)")
         #expect(text.contains("missing.npy"))
     }
+
+    @Test("errors from the libraries name the builtin once, and never print -nan")
+    func messagesWithoutDoubledPrefixesOrNegativeNaN() {
+        let cases = [("arange(0, 1, 0)", "error: arange: start, stop and step must be finite and step non-zero (got 0, 1, 0)"),
+                     ("arange(0/0, 1, 1)", "error: arange: start, stop and step must be finite and step non-zero (got nan, 1, 1)"),
+                     ("reshape(zeros(6), [4, 2])", "error: reshape: cannot reshape (6,) (6 elements) into (4, 2)"),
+                     ("zeros(6).reshape([4, 2])", "error: tensor.reshape: cannot reshape (6,) (6 elements) into (4, 2)"),
+                     ("eye(-1)", "error: eye: invalid shape (-1, -1): dimension -1 is negative"),
+                     ("sgd(lr: -1)", "error: sgd: lr, momentum and weight decay must be non-negative"),
+                     ("load(\"/nonexistent-entk.npy\")", "error: load: cannot read '/nonexistent-entk.npy': no such file")]
+        for (source, message) in cases {
+            let text = output(source)
+            #expect(text.contains(message), "\(text)")
+            #expect(!text.contains("-nan"))
+        }
+    }
 }

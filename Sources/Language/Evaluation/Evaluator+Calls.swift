@@ -26,9 +26,11 @@ extension Evaluator {
         }
     }
 
-    /// Calls a function value from Swift (a builtin applying a callback).
+    /// Calls a function value from Swift (a builtin applying a callback). Errors of the call
+    /// itself (too much recursion, wrong arguments) point at the call of the builtin that
+    /// applies the callback, e.g. `train(…, do: f)`, so they carry a file and line.
     func callValue(_ function: Value, positional: [Value]) throws -> Value {
-        try call(function, positional.map { ArgumentBinder.Given(value: $0) }, calleeSpan: nil, callSpan: nil)
+        try call(function, positional.map { ArgumentBinder.Given(value: $0) }, calleeSpan: nil, callSpan: builtinCallSpan)
     }
 
     private func callClosure(_ declaration: FunctionDeclaration, captured: Environment,
@@ -76,9 +78,13 @@ extension Evaluator {
         }
         let arguments = Arguments(callee: name, receiver: receiver, context: context, values: values,
                                   rest: bound.rest.map(\.value))
+        let outerSpan = builtinCallSpan
+        builtinCallSpan = callSpan
+        defer { builtinCallSpan = outerSpan }
         do {
             return try builtin.handler(arguments)
-        } catch let diagnostic as Diagnostic {
+        } catch var diagnostic as Diagnostic {
+            if diagnostic.span == nil { diagnostic.span = callSpan }
             throw diagnostic
         } catch let error as LanguageError {
             // Point at the argument the error names when there is one.
@@ -90,7 +96,21 @@ extension Evaluator {
             }
             throw Diagnostic(error.message, span: span)
         } catch {
-            throw Diagnostic("\(name): \(error)", span: callSpan)
+            throw Diagnostic(Evaluator.hostErrorMessage("\(error)", callee: name), span: callSpan)
         }
+    }
+
+    /// The message of an error a host library threw (not a `LanguageError`), named by the
+    /// callee once. The domain libraries name their own operation (`reshape: cannot reshape …`,
+    /// or an inner one: `eye` fails in `full: …`); that leading `operation: ` is replaced by
+    /// the name the user called, so no message reads `reshape: reshape: …`.
+    static func hostErrorMessage(_ text: String, callee: String) -> String {
+        var rest = Substring(text)
+        if let colon = text.firstIndex(of: ":"), text[text.index(after: colon)...].hasPrefix(" "),
+           let first = text.first, first.isLowercase || first == "_",
+           text[..<colon].allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "_" || $0 == "." }) {
+            rest = text[text.index(colon, offsetBy: 2)...]
+        }
+        return "\(callee): \(rest)"
     }
 }

@@ -33,6 +33,8 @@ final class Evaluator {
     var maximumLoopIterations = 10_000_000
     var callDepth = 0
     var evaluationDepth = 0
+    /// The call of the builtin now running, if any: callbacks it applies are called from there.
+    var builtinCallSpan: SourceSpan?
     private(set) lazy var context = CallContext(evaluator: self)
 
     init(registry: BuiltinRegistry, sink: OutputSink) {
