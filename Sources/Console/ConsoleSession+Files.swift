@@ -154,7 +154,7 @@ extension ConsoleSession {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
-    static func directory(of path: String) -> String { (path as NSString).deletingLastPathComponent }
+    static func directory(of path: String) -> String { FileAccess.directory(of: path) }
 }
 
 extension ConsoleSession {

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// The session as a Markdown handout (`.export FILE.md`): a title, then each input in an
 /// `entk` code block followed by its output, errors under an **Error** label, lesson text as
@@ -118,7 +119,7 @@ extension ConsoleSession {
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let handout = MarkdownHandout.render(entries, title: title, version: EntkVersion.string, seed: initialSeed,
                                              imageStem: stem.isEmpty ? "figure" : stem)
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = FileAccess.directory(of: path)
         do {
             try Self.writeText(handout.text, toPath: path)
             for image in handout.images {

@@ -34,10 +34,12 @@ public final class Session {
         memoryBudget = AllocationBudget.defaultLimit()
         for install in Session.tables { install(self) }
         interpreter.registry.wrapHandlers { handler in
-            { [unowned self] arguments in try AllocationBudget.withLimit(self.memoryBudget) { try handler(arguments) } }
+            { [unowned self] arguments in
+                try AllocationBudget.withLimit(self.memoryBudget) {
+                    try Interruption.whenRequested({ [weak self] in self?.shouldStop ?? false }) { try handler(arguments) }
+                }
+            }
         }
-        // Ctrl-C reaches the numeric modules' safe points through this session (the newest one).
-        Interruption.isRequested = { [weak self] in self?.shouldStop ?? false }
         installFigureObserver()
     }
 

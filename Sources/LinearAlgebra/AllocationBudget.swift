@@ -17,13 +17,10 @@ public enum AllocationBudget {
 
     /// Runs `body` with `bytes` as the budget of this thread (nested calls: the innermost wins).
     public static func withLimit<T>(_ bytes: Int, _ body: () throws -> T) rethrows -> T {
-        let saved = threadLimit.value
-        threadLimit.value = bytes
-        defer { threadLimit.value = saved }
-        return try body()
+        try threadLimit.with(bytes, body)
     }
 
-    private static let threadLimit = ThreadLocalInt()
+    private static let threadLimit = ThreadLocal<Int>()
 
     /// Bytes of `counts` multiplied together and by `elementSize`, or nil when the product
     /// overflows `Int` or a count is negative.
@@ -111,22 +108,30 @@ public struct AllocationRefused: Error, Equatable, CustomStringConvertible, Send
     }
 }
 
-/// An optional `Int` per thread (pthread-specific storage; nil on a thread that never set it).
-private final class ThreadLocalInt: @unchecked Sendable {
+/// An optional value per thread (pthread-specific storage; nil on a thread that never set it).
+final class ThreadLocal<T>: @unchecked Sendable {
     private var key = pthread_key_t()
 
-    init() { pthread_key_create(&key) { pointer in if let pointer { Unmanaged<Box>.fromOpaque(pointer).release() } } }
+    init() { pthread_key_create(&key) { pointer in if let pointer { Unmanaged<AnyObject>.fromOpaque(pointer).release() } } }
 
-    private final class Box { var value: Int?; init(_ value: Int?) { self.value = value } }
+    private final class Box { var value: T?; init(_ value: T?) { self.value = value } }
 
-    var value: Int? {
-        get { pthread_getspecific(key).map { Unmanaged<Box>.fromOpaque($0).takeUnretainedValue().value } ?? nil }
+    var value: T? {
+        get { pthread_getspecific(key).map { (Unmanaged<AnyObject>.fromOpaque($0).takeUnretainedValue() as! Box).value } ?? nil }
         set {
             if let pointer = pthread_getspecific(key) {
-                Unmanaged<Box>.fromOpaque(pointer).takeUnretainedValue().value = newValue
+                (Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue() as! Box).value = newValue
             } else {
-                pthread_setspecific(key, Unmanaged.passRetained(Box(newValue)).toOpaque())
+                pthread_setspecific(key, Unmanaged<AnyObject>.passRetained(Box(newValue)).toOpaque())
             }
         }
+    }
+
+    /// Runs `body` with `value` set on this thread, then restores what was there.
+    func with<R>(_ value: T, _ body: () throws -> R) rethrows -> R {
+        let saved = self.value
+        self.value = value
+        defer { self.value = saved }
+        return try body()
     }
 }

@@ -2,16 +2,24 @@ import Foundation
 
 /// Ctrl-C for work deep inside the numeric modules.
 ///
-/// The signal is one per process, and so is this: the session installs `isRequested` (its
-/// Ctrl-C and progress-cancel check) once, and long loops call `poll` at their safe points
-/// between blocks, so a kernel build or a solve stops within one block of the key press and
-/// leaves every earlier value as it was.
+/// The session runs every builtin inside `whenRequested(_:)` with its own Ctrl-C check (per
+/// thread, so sessions side by side do not hear each other), and long loops call `poll` at
+/// their safe points between blocks, so a kernel build or a solve stops within one block of
+/// the key press and leaves every earlier value as it was.
 ///
 /// A single LAPACK call cannot be stopped in the middle. `abandonable` runs one on a thread of
 /// its own and returns as soon as Ctrl-C is pressed, leaving the call to finish unseen in the
 /// background (its memory is freed when it does; the other core stays busy until then).
 public enum Interruption {
-    nonisolated(unsafe) public static var isRequested: () -> Bool = { false }
+    private static let check = ThreadLocal<() -> Bool>()
+
+    /// Whether the check in force on this thread says stop (false where none is installed).
+    public static func isRequested() -> Bool { check.value?() ?? false }
+
+    /// Runs `body` with `stop` as this thread's interrupt check (the innermost wins).
+    public static func whenRequested<T>(_ stop: @escaping () -> Bool, _ body: () throws -> T) rethrows -> T {
+        try check.with(stop, body)
+    }
 
     /// Throws `.interrupted(routine:)` when Ctrl-C has been pressed.
     public static func poll(_ routine: @autoclosure () -> String) throws(LinearAlgebraError) {

@@ -85,6 +85,15 @@ public struct FileAccessError: Error, Equatable, CustomStringConvertible, Sendab
 /// Reading, writing and appending files safely: regular files only (a FIFO or a device is
 /// refused rather than read forever or blocked on), errors as `FileAccessError`.
 public enum FileAccess {
+    /// The directory part of a path, as `dirname` gives it: `a/b` → `a`, `x` → `.`, `/x` → `/`.
+    /// (Foundation's `deletingLastPathComponent` traps on a path without a slash on Linux.)
+    public static func directory(of path: String) -> String {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        if slash == trimmed.startIndex { return "/" }
+        return String(trimmed[..<slash])
+    }
+
     /// The whole content of the regular file at `path`.
     public static func readBytes(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -177,9 +186,9 @@ public final class FileWriter {
             mode = info.st_mode & 0o7777
             keepsMode = true
         }
-        let directory = (target as NSString).deletingLastPathComponent
+        let directory = FileAccess.directory(of: target)
         let name = (target as NSString).lastPathComponent
-        Self.removeStalePartials(in: directory.isEmpty ? "." : directory)
+        Self.removeStalePartials(in: directory)
         partialPath = (directory as NSString).appendingPathComponent(".\(name)\(Self.partialMarker)\(getpid())")
         descriptor = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
@@ -262,7 +271,7 @@ public final class FileWriter {
             guard n >= 0 else { throw FileAccessError("write", path, errno: errno) }
             let destination = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
             current = destination.hasPrefix("/") ? destination
-                : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
+                : (FileAccess.directory(of: current) as NSString).appendingPathComponent(destination)
         }
         throw FileAccessError("write", path, errno: ELOOP)
     }
