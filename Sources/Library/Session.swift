@@ -33,11 +33,11 @@ public final class Session {
         random = RandomGenerator(seed: seed)
         memoryBudget = AllocationBudget.defaultLimit()
         for install in Session.tables { install(self) }
+        // Every builtin runs with this session's budget and Ctrl-C check on its thread.
+        let stopCheck: () -> Bool = { [weak self] in self?.shouldStop ?? false }
         interpreter.registry.wrapHandlers { handler in
             { [unowned self] arguments in
-                try AllocationBudget.withLimit(self.memoryBudget) {
-                    try Interruption.whenRequested({ [weak self] in self?.shouldStop ?? false }) { try handler(arguments) }
-                }
+                try AllocationBudget.withLimit(self.memoryBudget) { try Interruption.whenRequested(stopCheck) { try handler(arguments) } }
             }
         }
         installFigureObserver()
