@@ -102,9 +102,13 @@ public enum IterativeEigen {
         }
         func productCount() -> Int { products }
 
-        if n <= 2 * basisSizes(block: b).capacity {
+        let capacity = basisSizes(block: b).capacity
+        if n <= 2 * capacity {
+            // The n×n matrix of the operator, and its k eigenvectors twice (LAPACK's and the product).
+            try AllocationBudget.reserve([n, n + 2 * k], for: "the \(n)×\(n) matrix the iterative solver forms for k = \(k)")
             return try dense(count: k, dimension: n, block: b, apply: checkedApply, products: productCount)
         }
+        try AllocationBudget.reserve([n, capacity + 3 * b], for: "the Krylov basis of \(capacity) vectors of length \(n)")
         return try krylov(count: k, dimension: n, block: b, start: start, tolerance: tolerance,
                           maxIterations: maxIterations, apply: checkedApply, products: productCount)
     }

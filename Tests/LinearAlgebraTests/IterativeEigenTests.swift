@@ -66,6 +66,23 @@ struct IterativeEigenTests {
         #expect(full.pairs.values.count == 30)
     }
 
+    @Test("the dense matrix and the Krylov basis are refused over the budget before the first product")
+    func budgeted() throws {
+        let k = TestMatrices.decayingPSD(n: 400, cols: 60, seed: 25)
+        var calls = 0
+        for count in [10, 400] {
+            #expect(throws: AllocationRefused.self) {
+                try AllocationBudget.withLimit(100_000) {
+                    _ = try IterativeEigen.top(count: count, dimension: 400) { block in
+                        calls += 1
+                        return try k.multiplied(by: block)
+                    }
+                }
+            }
+        }
+        #expect(calls == 0)
+    }
+
     @Test("shouldStop interrupts at a safe point")
     func interrupted() throws {
         let k = TestMatrices.decayingPSD(n: 400, cols: 60, seed: 25)
