@@ -68,26 +68,9 @@ public enum MarkdownHandout {
     /// Consecutive output lines form one `text` block; consecutive error lines one block under
     /// an **Error** label.
     static func outputBlocks(_ lines: [ExpectedLine]) -> [String] {
-        var blocks: [String] = []
-        var group: [String] = []
-        var groupIsError = false
-        func flush() {
-            guard !group.isEmpty else { return }
-            if groupIsError { blocks.append("**Error:**") }
-            blocks.append(fenced(group.joined(separator: "\n"), language: "text"))
-            group = []
+        ExpectedLine.runs(lines).flatMap { run in
+            (run.isError ? ["**Error:**"] : []) + [fenced(run.texts.joined(separator: "\n"), language: "text")]
         }
-        for line in lines {
-            let (text, isError) = switch line {
-            case .output(let text): (text, false)
-            case .error(let text): (text, true)
-            }
-            if isError != groupIsError { flush() }
-            groupIsError = isError
-            group.append(text)
-        }
-        flush()
-        return blocks
     }
 
     /// A fenced block whose fence is longer than any run of backticks inside it.

@@ -48,24 +48,8 @@ public enum Notebook {
 
     /// Consecutive output lines form one `stdout` stream, consecutive error lines one `stderr`.
     static func streamOutputs(_ lines: [ExpectedLine]) -> [[String: Any]] {
-        var outputs: [[String: Any]] = []
-        var group = ""
-        var groupIsError = false
-        func flush() {
-            guard !group.isEmpty else { return }
-            outputs.append(["output_type": "stream", "name": groupIsError ? "stderr" : "stdout", "text": group])
-            group = ""
+        ExpectedLine.runs(lines).map { run in
+            ["output_type": "stream", "name": run.isError ? "stderr" : "stdout", "text": run.texts.map { $0 + "\n" }.joined()]
         }
-        for line in lines {
-            let (text, isError) = switch line {
-            case .output(let text): (text, false)
-            case .error(let text): (text, true)
-            }
-            if isError != groupIsError { flush() }
-            groupIsError = isError
-            group += text + "\n"
-        }
-        flush()
-        return outputs
     }
 }

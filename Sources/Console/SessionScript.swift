@@ -31,6 +31,20 @@ public enum ExpectedLine: Equatable, Sendable {
         self = isOutput ? .output(String(text)) : .error(String(text))
     }
 
+    /// Consecutive lines of the same kind, in order, as (is it error text, the lines' texts): how
+    /// a handout or a notebook groups an input's output.
+    public static func runs(_ lines: [ExpectedLine]) -> [(isError: Bool, texts: [String])] {
+        var runs: [(isError: Bool, texts: [String])] = []
+        for line in lines {
+            let (text, isError) = switch line {
+            case .output(let text): (text, false)
+            case .error(let text): (text, true)
+            }
+            if let last = runs.last, last.isError == isError { runs[runs.count - 1].texts.append(text) } else { runs.append((isError, [text])) }
+        }
+        return runs
+    }
+
     /// Turns what one input wrote into expectation lines.
     ///
     /// A line that received any error text is an error line. When the input `failed` but the
