@@ -12,8 +12,11 @@ import Foundation
 /// `memory.current`, so that entk under `ulimit -v` or in a container refuses before the kernel
 /// would kill it.
 public enum AllocationBudget {
-    /// The bytes one request may take now, on this thread.
-    public static var limit: Int { threadLimit.value ?? defaultLimit() }
+    /// The bytes one request may take now, on this thread: its `withLimit`, else the default
+    /// derived once per process (so an allocation outside a session reads no /proc file).
+    public static var limit: Int { threadLimit.value ?? processDefault }
+
+    private static let processDefault = defaultLimit()
 
     /// Runs `body` with `bytes` as the budget of this thread (nested calls: the innermost wins).
     public static func withLimit<T>(_ bytes: Int, _ body: () throws -> T) rethrows -> T {

@@ -55,7 +55,9 @@ struct BuiltinFuzzTests {
         case .function: return ["print", "1"]
         case .range: return ["0..<3", "1"]
         case .host(let name): return (fixtures[name] ?? []) + ["1", "none"]
-        case .oneOf(let types): return Array(NSOrderedSet(array: types.flatMap(pool))) as! [String]
+        case .oneOf(let types):
+            var seen = Set<String>()
+            return types.flatMap(pool).filter { seen.insert($0).inserted }
         case .optional(let inner): return pool(inner) + ["none"]
         case .choice(let words): return words.map { "\"\($0)\"" } + ["\"zzz\"", "\"\"", "1"]
         case .bounded(let inner, let bounds):
