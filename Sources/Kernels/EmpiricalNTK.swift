@@ -205,8 +205,8 @@ func explicitGramFlops(_ factor: ViewFactor) -> Double {
 func cheaperTraceFactor(model: any DifferentiableModel, inputs: Matrix, factor: ViewFactor, options: KernelOptions,
                         budget: Int) throws -> TraceFactor? {
     guard options.view == .flat else { return nil }
-    let traces = try TraceFactor(model: model, inputs: inputs, groups: options.groups, scales: factor.scales)
-    guard traces.gramFlops < explicitGramFlops(factor),
+    guard let traces = try TraceFactor(model: model, inputs: inputs, groups: options.groups, scales: factor.scales),
+          traces.gramFlops < explicitGramFlops(factor),
           traces.heldBytes + traces.gramWorkBytes + MemoryBudget.matrixBytes(traces.cols, traces.cols) <= budget else { return nil }
     return traces
 }

@@ -1,11 +1,13 @@
 import LinearAlgebra
 import Networks
 
-/// Closed forms for the modular MLP's layer kernels (SCIENCE.md §1). With z = s·W1 x (N×H),
-/// a = σ(z) (z² in the paper), out = (1/H) W2 a and output scales s_c (importance rescaling):
+/// Closed forms for the layer kernels of any two-layer perceptron without biases, a stack of
+/// `DenseLayer` (scale s) → `ActivationLayer` → `DenseLayer` (scale α): the modular MLP, with
+/// s = 1/√(2p) and α = 1/H, is one (SCIENCE.md §1). With z = s·W1 x (N×H), a = σ(z) (z² in the
+/// paper), out = α W2 a and output scales s_c (importance rescaling):
 ///
-///     K_W2 = κ_view · (1/H²) · A Aᵀ
-///     K_W1 = (s²/H²) · (X Xᵀ) ∘ (Σ' diag(w) Σ'ᵀ),   Σ'[n, h] = σ′(z_h(x_n))  (= 2z for z²)
+///     K_W2 = κ_view · α² · A Aᵀ
+///     K_W1 = s²α² · (X Xᵀ) ∘ (Σ' diag(w) Σ'ᵀ),   Σ'[n, h] = σ′(z_h(x_n))  (= 2z for z²)
 ///
 /// with, per view, w_h = (1/C) Σ_c s_c² W2[c,h]² (trace), ((1/C) Σ_c s_c W2[c,h])² (mean),
 /// s_c1 s_c2 W2[c1,h] W2[c2,h] (pair), and κ = (1/C) Σ_c s_c² (trace), (1/C²) Σ_c s_c² (mean),
@@ -21,27 +23,38 @@ import Networks
 /// or N²·(H + 2p) densely (100 GFLOP), whichever is less; a Jacobian would have N·C·P entries.
 /// The flat view has no closed form here (it is N·C wide; use gram or jacobian).
 enum StructuredKernel {
-    /// The modular MLP's weights as the closed forms need them.
+    /// The two weights as the closed forms need them.
     struct Weights {
         let w1: Matrix      // H × inputSize
         let w2: Matrix      // C × H
         let inputScale: Double
+        let outputScale: Double
         let activation: Activation
         let w1Group: String
         let w2Group: String
     }
 
+    /// The weights when the model's layers are dense (no bias, stored as used, two distinct
+    /// groups) → activation → dense; nil for any other stack.
     static func weights(_ model: any DifferentiableModel) -> Weights? {
-        guard let m = model as? ModularMLP else { return nil }
-        let names = m.groupNames
-        guard names.count == 2 else { return nil }
-        return Weights(w1: m.w1, w2: m.w2, inputScale: m.inputScale, activation: m.activation,
-                       w1Group: names[0], w2Group: names[1])
+        let layers = model.layerStack.layers
+        guard layers.count == 3, let first = layers[0] as? DenseLayer, let act = layers[1] as? ActivationLayer,
+              let second = layers[2] as? DenseLayer, first.bias == nil, second.bias == nil,
+              !first.transposed, !second.transposed, first.weight.group != second.weight.group,
+              model.inputSize == first.inputWidth else { return nil }
+        func matrix(_ d: DenseLayer) -> Matrix {
+            let o = d.weight.offset
+            return Matrix(rows: d.outputWidth, cols: d.inputWidth, storage: Array(model.parameters[o..<(o + d.outputWidth * d.inputWidth)]))
+        }
+        return Weights(w1: matrix(first), w2: matrix(second), inputScale: first.scale, outputScale: second.scale,
+                       activation: act.activation, w1Group: first.weight.name, w2Group: second.weight.name)
     }
 
     /// Why the structured route cannot serve this request (nil = it can).
     static func unsupportedReason(model: any DifferentiableModel, options: KernelOptions) -> String? {
-        guard let w = weights(model) else { return "closed forms exist only for the modular MLP (this is a \(model.kind) model)" }
+        guard let w = weights(model) else {
+            return "closed forms exist only for two-layer perceptrons without biases (dense → activation → dense; this \(model.kind) model is not one)"
+        }
         if options.view == .flat { return "the flat view has no closed form; use route gram or jacobian" }
         if let groups = options.groups, !groups.allSatisfy({ $0 == w.w1Group || $0 == w.w2Group }) {
             return "closed forms cover the groups \(w.w1Group) and \(w.w2Group) only"
@@ -60,8 +73,8 @@ enum StructuredKernel {
 ///
 ///     K = A Aᵀ + c · (X Xᵀ) ∘ (L Rᵀ)
 ///
-/// with A = σ(z)·√κ/H (nil when W2 is unselected or κ = 0), L = σ′(z)·diag(w), R = σ′(z) and
-/// c = s²/H² (L, R nil when W1 is unselected). It holds O(N·H) numbers; products K·V, entries,
+/// with A = α·σ(z)·√κ (nil when W2 is unselected or κ = 0), L = σ′(z)·diag(w), R = σ′(z) and
+/// c = s²α² (L, R nil when W1 is unselected). It holds O(N·H) numbers; products K·V, entries,
 /// blocks and the diagonal come from them, and the N×N matrix is formed on first request and kept.
 /// For one-hot X a product costs 4·N·H·b (A) + Σ_j 4|R_j|·H·b (the W1 blocks) flops, about a
 /// quarter of a dense 2N²b GEMM at p = 113, width 512.
@@ -81,7 +94,7 @@ final class StructuredOperator {
             throw KernelError.routeUnavailable(route: "structured", reason: StructuredKernel.unsupportedReason(model: model, options: options) ?? "")
         }
         let n = x.rows, h = wts.w1.rows, c = wts.w2.rows, d = x.cols
-        let hh = Double(h)
+        let alpha = wts.outputScale
         let z = try x.multiplied(by: wts.w1, .none, .transpose, alpha: wts.inputScale)   // N × H
         let useW1 = options.groups?.contains(wts.w1Group) ?? true
         let useW2 = options.groups?.contains(wts.w2Group) ?? true
@@ -102,7 +115,7 @@ final class StructuredOperator {
             case .flat: break
             }
         }
-        let root = (kappa / (hh * hh)).squareRoot()
+        let root = (kappa * alpha * alpha).squareRoot()
         a = useW2 && kappa != 0 ? Matrix(rows: n, cols: h, storage: z.storage.map { wts.activation.value($0) * root }) : nil
         if useW1 {
             let s = Matrix(rows: n, cols: h, storage: z.storage.map { wts.activation.derivative($0) })
@@ -114,7 +127,7 @@ final class StructuredOperator {
         } else {
             left = nil; right = nil; columns = nil
         }
-        coefficient = wts.inputScale * wts.inputScale / (hh * hh)
+        coefficient = wts.inputScale * wts.inputScale * (alpha * alpha)
         self.x = x
     }
 

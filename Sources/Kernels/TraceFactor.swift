@@ -50,8 +50,10 @@ struct TraceFactor: KernelFactor {
     var rows: Int { samples * outputs }
 
     /// The traces of `model` on `inputs`, restricted to `groups` (columns in that order, as
-    /// `DifferentiableModel.jacobian` lays them out), rows scaled by `scales` (s_c).
-    init(model: any DifferentiableModel, inputs: Matrix, groups: [String]?, scales: [Double]) throws {
+    /// `DifferentiableModel.jacobian` lays them out), rows scaled by `scales` (s_c). Nil when a
+    /// trace is not of this form: a weight used at several positions, a block of a group, or an
+    /// elementwise parameter (the Jacobian route serves those).
+    init?(model: any DifferentiableModel, inputs: Matrix, groups: [String]?, scales: [Double]) throws {
         let names = groups ?? model.groupNames
         var start: [String: Int] = [:]
         var width = 0
@@ -60,9 +62,12 @@ struct TraceFactor: KernelFactor {
             width += try model.group(name).count
         }
         let n = inputs.rows, c = model.outputSize
+        let traces = try model.layerTraces(inputs, seeds: nil, groups: names)
+        guard traces.elementwise.isEmpty else { return nil }
         var uses: [Use] = []
-        for t in try model.layerTraces(inputs) {
-            let weight = start[t.weightGroup], bias = t.biasGroup.flatMap { start[$0] }
+        for t in traces.dense {
+            guard t.positions == 1, t.weightOffset == 0, t.biasOffset == 0 else { return nil }
+            let weight = t.weightGroup.flatMap { start[$0] }, bias = t.biasGroup.flatMap { start[$0] }
             if weight == nil && bias == nil { continue }
             var s = t.sensitivities
             if scales.contains(where: { $0 != 1 }) {

@@ -70,10 +70,10 @@ extension Session {
         var importance: [Double]?
         if a.has("importance") { importance = try a.tensor("importance").storage }
         else if beta != 0 {
-            guard let tms = model.model as? TMSModel else {
+            guard let carried = model.model.outputImportance else {
                 throw LanguageError("beta needs importances: pass importance: for a \(model.model.kind) model", argument: "importance")
             }
-            importance = tms.importance
+            importance = carried
         }
         let options = KernelOptions(view: view, groups: layers, importance: importance, beta: beta, route: route, memoryBudget: memoryBudget)
         if a.has("x2") {

@@ -164,8 +164,10 @@ extension Session {
         case .string("mse"): loss = .mse
         case .string("cross_entropy"): loss = .crossEntropy
         case .string("weighted_mse"):
-            guard let tms = object.model as? TMSModel else { throw LanguageError("weighted_mse needs a tms model", argument: "loss") }
-            loss = .weightedMSE(importance: tms.importance)
+            guard let importance = object.model.outputImportance else {
+                throw LanguageError("weighted_mse needs a model that carries importances (tms)", argument: "loss")
+            }
+            loss = .weightedMSE(importance: importance)
         default: loss = nil
         }
         let callback = a["do"]

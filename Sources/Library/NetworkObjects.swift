@@ -18,14 +18,7 @@ public final class ModelObject: NamedTensorExporting {
 
     /// `tms  n=50 m=10  550 parameters  step 0`.
     public var summary: String {
-        let shape: String
-        switch model {
-        case let t as TMSModel: shape = "n=\(t.features) m=\(t.hidden) sparsity=\(Value.format(t.sparsity))"
-        case let m as ModularMLP: shape = "p=\(m.modulus) width=\(m.width) \(m.activation.rawValue)"
-        case let m as MLPModel: shape = "sizes=\(m.sizes) \(m.activation.rawValue)\(m.hasBias ? "" : " no bias")"
-        default: shape = "\(model.inputSize)→\(model.outputSize)"
-        }
-        return "\(model.kind)  \(shape)  \(model.parameterCount) parameters  step \(model.step)"
+        "\(model.kind)  \(model.shapeSummary)  \(model.parameterCount) parameters  step \(model.step)"
     }
 
     /// Parameter groups read and written as members (`m.W`, `net.layer0.weight`, where

@@ -61,3 +61,16 @@ extension Activation {
         }
     }
 }
+
+extension Activation {
+    /// out[k] = d[k] · σ′(x[k]) for k < count (out may be d).
+    func derivativeProduct(_ d: UnsafePointer<Double>, at x: UnsafePointer<Double>,
+                           into out: UnsafeMutablePointer<Double>, count: Int) {
+        switch self {
+        case .relu: for k in 0..<count { out[k] = x[k] > 0 ? d[k] : 0 }
+        case .square: for k in 0..<count { out[k] = d[k] * (2 * x[k]) }
+        case .identity: if UnsafePointer(out) != d { out.update(from: d, count: count) }
+        case .gelu, .tanh: for k in 0..<count { out[k] = d[k] * derivative(x[k]) }
+        }
+    }
+}

@@ -25,36 +25,15 @@ public struct ParameterGroup: Equatable, Sendable {
     }
 }
 
-/// One dense layer y = V·h (+ b) inside a model, seen on a batch of N inputs: its inputs h and the
-/// per-example, per-output sensitivities of the model outputs to y.
-///
-/// With V the weight as the layer uses it (out×in):
-///     ∂f_c(x_n)/∂V[o, i] = sensitivities[n·C + c, o] · inputs[n, i],   ∂f_c(x_n)/∂b[o] = sensitivities[n·C + c, o].
-/// Scales that sit next to the layer (the modular MLP's 1/√(2p), 1/H) are folded into the
-/// sensitivities, so this identity holds exactly. The layer kernel is
-/// K_l[(n,c), (n',d)] = (G Gᵀ)[(n,c), (n',d)] · (H Hᵀ)[n, n'].
-public struct DenseLayerTrace {
-    /// The parameter group that stores the weight.
-    public let weightGroup: String
-    /// The parameter group that stores the bias, if the layer has one.
-    public let biasGroup: String?
-    /// True when the layer uses the *transpose* of the stored group (the TMS decoder uses Wᵀ):
-    /// then V = Wᵀ and ∂f/∂W[i, o] = sensitivities[·, o] · inputs[·, i].
-    public let weightIsTransposed: Bool
-    /// N × in: the layer's inputs h.
-    public let inputs: Matrix
-    /// (N·C) × out: ∂f_c(x_n)/∂y_o in row n·C + c.
-    public let sensitivities: Matrix
-}
-
-/// A model with exact forward and backward passes over a flat parameter vector.
-///
-/// The contract shared with Kernels is the first block of requirements; the rest is what the
-/// trainer needs (allocation-free forward/backward on raw buffers) and what the layer-structured
-/// kernel routes need (`layerTraces`).
+/// A model with exact forward and backward passes over a flat parameter vector: the contract
+/// Kernels and the trainer use. `LayeredModel` is its one implementation: every model is a
+/// stack of layers (`Layer`), and what a model can do is asked of its layers.
 public protocol DifferentiableModel: AnyObject {
-    /// "tms", "modmlp" or "mlp".
+    /// "tms", "modmlp", "mlp" or "transformer".
     var kind: String { get }
+    /// The model's sizes in words, e.g. `n=50 m=10 sparsity=0.9` (for its summary line).
+    var shapeSummary: String { get }
+    /// Numbers per input row.
     var inputSize: Int { get }
     /// C, the number of outputs.
     var outputSize: Int { get }
@@ -69,19 +48,27 @@ public protocol DifferentiableModel: AnyObject {
     var parameterVersion: Int { get }
     /// Training steps taken so far (the trainer advances it).
     var step: Int { get set }
-    /// N×inputSize → N×C. Requires `x.cols == inputSize`; use `predict` for a checked call.
-    func forward(_ x: Matrix) -> Matrix
-    /// Per-example, per-output parameter gradients: an (N·C) × P_sel matrix, row n·C + c
-    /// (sample-major), columns = the selected groups' parameters in group order (nil = all).
-    func jacobian(_ x: Matrix, groups: [String]?) throws -> Matrix
-
     /// The loss the paper trains this model with.
     var defaultLoss: Loss { get }
+    /// Output importances I_c when the model carries them (TMS), for importance-rescaled kernels.
+    var outputImportance: [Double]? { get }
     /// Training history, appended to by `train`.
     var history: [TrainingRecord] { get set }
-    /// Every dense layer's inputs and per-output sensitivities on `x` (see `DenseLayerTrace`).
-    /// Cost: a forward pass plus O(N·C·width) per layer (one GEMM per layer for deep MLPs).
-    func layerTraces(_ x: Matrix) throws -> [DenseLayerTrace]
+    /// The layers, in order.
+    var layerStack: LayerStack { get }
+    /// Throws when `x` is not a batch of this model's inputs (width, and token ids for a
+    /// sequence model), naming `argument`.
+    func checkInputs(_ x: Matrix, argument: String) throws
+    /// N×inputSize → N×C. Requires valid inputs; use `predict` for a checked call.
+    func forward(_ x: Matrix) -> Matrix
+    /// Every layer's traces on `x` for the seeds `seeds` (m×C, the same m seeds for every input;
+    /// nil = the C unit seeds), restricted to `groups` (nil = all): one forward pass and one
+    /// backward pass of N·m seeds, stopping below the lowest layer that uses a selected group.
+    func layerTraces(_ x: Matrix, seeds: Matrix?, groups: [String]?) throws -> LayerTraces
+    /// Jacobian–vector products: J·v for the m parameter tangents in the rows of `parameterTangents`
+    /// (m×P), as an (m·N)×C matrix, row j·N + n = Σ_p ∂f(x_n)/∂θ_p · v_j[p]. One forward pass and
+    /// one tangent pass of m·N rows.
+    func tangents(_ x: Matrix, parameterTangents: Matrix) throws -> Matrix
     /// Forward pass on `rows` row-major inputs into `outputs` (rows × C), keeping the
     /// activations that `backward` needs. Allocation-free once the workspace has grown.
     func forward(_ x: UnsafePointer<Double>, rows: Int, into outputs: UnsafeMutablePointer<Double>)
@@ -109,38 +96,29 @@ extension DifferentiableModel {
         return g
     }
 
-    /// `forward` with the input width checked.
+    /// `forward` with the inputs checked.
     public func predict(_ x: Matrix) throws -> Matrix {
-        try checkInputs(x)
+        try checkInputs(x, argument: "inputs")
         return forward(x)
     }
 
-    func checkInputs(_ x: Matrix, argument: String = "inputs") throws {
-        guard x.cols == inputSize else {
-            throw NetworkError.shapeMismatch(argument: argument, expected: [x.rows, inputSize], got: [x.rows, x.cols])
-        }
-    }
+    public func checkInputs(_ x: Matrix) throws { try checkInputs(x, argument: "inputs") }
 
-    /// Allocating forward through the raw-buffer form.
-    func forwardAllocating(_ x: Matrix) -> Matrix {
-        // The raw pass would read past the input buffer; callers with user input use `predict`.
-        precondition(x.cols == inputSize, "\(kind): forward needs \(inputSize) input columns, got \(x.cols); use predict(_:) for checked input")
-        var out = Matrix(rows: x.rows, cols: outputSize)
-        guard x.rows > 0 else { return out }
-        x.storage.withUnsafeBufferPointer { xp in
-            out.storage.withUnsafeMutableBufferPointer { op in
-                forward(xp.baseAddress!, rows: x.rows, into: op.baseAddress!)
-            }
-        }
-        return out
-    }
-
-    /// The Jacobian assembled from `layerTraces`: each dense layer contributes the outer product
-    /// sensitivities[r, o] · inputs[n, i] (r = n·C + c) to its weight's columns, and
-    /// sensitivities[r, o] to its bias's; a weight used twice (TMS) receives both terms.
-    /// Cost: O(N·C·P_sel) writes plus the traces.
+    /// The per-output Jacobian: `jacobian(x, seeds: nil, groups:)`.
     public func jacobian(_ x: Matrix, groups: [String]?) throws -> Matrix {
-        try checkInputs(x)
+        try jacobian(x, seeds: nil, groups: groups)
+    }
+
+    /// Per-example, per-seed parameter gradients: an (N·m) × P_sel matrix, row n·m + j =
+    /// ∂(Σ_c seeds[j, c] f_c(x_n))/∂θ, columns the selected groups' parameters in group order
+    /// (nil = all; nil seeds = the C unit seeds, the per-output Jacobian, row n·C + c).
+    ///
+    /// Assembled from `layerTraces`: each dense use adds Σ_t g[(n·m+j)·T + t, o] · h[n·T + t, i]
+    /// to its weight's column of V[o, i] and Σ_t g to its bias's; an elementwise use adds
+    /// Σ_t g·u. A weight used twice (TMS) receives both terms. Cost: O(N·m·T·P_sel) writes plus
+    /// the traces.
+    public func jacobian(_ x: Matrix, seeds: Matrix?, groups: [String]?) throws -> Matrix {
+        try checkInputs(x, argument: "inputs")
         let names = groups ?? groupNames
         var columnStart: [String: Int] = [:]
         var width = 0
@@ -148,42 +126,52 @@ extension DifferentiableModel {
             let g = try group(name)
             if columnStart[name] == nil { columnStart[name] = width; width += g.count }
         }
-        let c = outputSize, rows = x.rows * c
+        let m = seeds?.rows ?? outputSize, rows = x.rows * m
         let (elements, overflow) = rows.multipliedReportingOverflow(by: width)
         guard !overflow, elements <= Self.jacobianElementLimit else {
             throw NetworkError.invalidArgument("jacobian: \(rows) × \(width) entries (\(overflow ? "more than Int.max" : "\(elements * 8 / 1_000_000) MB")) exceed the \(Self.jacobianElementLimit * 8 / 1_000_000_000) GB limit; select fewer groups or use jacobianBlocks")
         }
-        let traces = try layerTraces(x)
+        let traces = try layerTraces(x, seeds: seeds, groups: names)
         var j = Matrix(rows: rows, cols: width)
         j.storage.withUnsafeMutableBufferPointer { jp in
-            for t in traces {
-                let gOut = t.sensitivities.cols, gIn = t.inputs.cols
-                if let start = columnStart[t.weightGroup] {
-                    t.sensitivities.storage.withUnsafeBufferPointer { sp in
-                        t.inputs.storage.withUnsafeBufferPointer { hp in
-                            for r in 0..<rows {
-                                let h = hp.baseAddress! + (r / c) * gIn
-                                let s = sp.baseAddress! + r * gOut
-                                let row = jp.baseAddress! + r * width + start
-                                for o in 0..<gOut {
-                                    let so = s[o]
-                                    if so == 0 { continue }
-                                    if t.weightIsTransposed {
-                                        for i in 0..<gIn { row[i * gOut + o] += so * h[i] }
-                                    } else {
-                                        let dst = row + o * gIn
-                                        for i in 0..<gIn { dst[i] += so * h[i] }
+            for t in traces.dense {
+                let weightStart = t.weightGroup.flatMap { columnStart[$0] }
+                let biasStart = t.biasGroup.flatMap { columnStart[$0] }.map { $0 + t.biasOffset }
+                let out = t.outputs, inputs = t.inputs.cols, positions = t.positions
+                t.sensitivities.storage.withUnsafeBufferPointer { sp in
+                    t.inputs.storage.withUnsafeBufferPointer { hp in
+                        for r in 0..<rows {
+                            let row = jp.baseAddress! + r * width
+                            for p in 0..<positions {
+                                let s = sp.baseAddress! + (r * positions + p) * out
+                                if let start = weightStart {
+                                    let h = hp.baseAddress! + ((r / m) * positions + p) * inputs
+                                    for o in 0..<out {
+                                        let so = s[o]
+                                        if so == 0 { continue }
+                                        if t.weightIsTransposed {
+                                            let dst = row + start + t.weightOffset + o
+                                            for i in 0..<inputs { dst[i * out] += so * h[i] }
+                                        } else {
+                                            let dst = row + start + t.weightOffset + o * inputs
+                                            for i in 0..<inputs { dst[i] += so * h[i] }
+                                        }
                                     }
                                 }
+                                if let start = biasStart { for o in 0..<out { row[start + o] += s[o] } }
                             }
                         }
                     }
                 }
-                if let bias = t.biasGroup, let start = columnStart[bias] {
-                    t.sensitivities.storage.withUnsafeBufferPointer { sp in
-                        for r in 0..<rows {
-                            for o in 0..<gOut { jp[r * width + start + o] += sp[r * gOut + o] }
-                        }
+            }
+            for e in traces.elementwise {
+                guard let start = columnStart[e.group] else { continue }
+                let d = e.sensitivities.cols, positions = e.positions
+                for r in 0..<rows {
+                    let row = jp.baseAddress! + r * width + start
+                    for p in 0..<positions {
+                        let s = (r * positions + p) * d, u = ((r / m) * positions + p) * d
+                        for k in 0..<d { row[k] += e.sensitivities.storage[s + k] * (e.inputs?.storage[u + k] ?? 1) }
                     }
                 }
             }
@@ -196,7 +184,7 @@ extension DifferentiableModel {
     /// The loss on (x, targets) and its gradient with respect to every parameter (P), by one
     /// forward and one backward pass. `loss` defaults to the model's training loss.
     public func lossAndGradient(_ x: Matrix, targets: Matrix, loss: Loss? = nil) throws -> (loss: Double, gradient: [Double]) {
-        try checkInputs(x)
+        try checkInputs(x, argument: "inputs")
         let objective = loss ?? defaultLoss
         try objective.check(outputs: Matrix(rows: x.rows, cols: outputSize), targets: targets)
         guard x.rows > 0 else { return (0, [Double](repeating: 0, count: parameterCount)) }
@@ -230,7 +218,7 @@ extension DifferentiableModel {
     public func jacobianBlocks(_ x: Matrix, groups: [String]?, examples: Int,
                                _ body: (Range<Int>, Matrix) throws -> Void) throws {
         guard examples > 0 else { throw NetworkError.invalidArgument("jacobian blocks: examples (\(examples)) must be positive") }
-        try checkInputs(x)
+        try checkInputs(x, argument: "inputs")
         var start = 0
         while start < x.rows {
             let end = min(start + examples, x.rows)

@@ -1,0 +1,146 @@
+import LinearAlgebra
+
+/// A model built of layers over one flat parameter vector θ: the implementation of
+/// `DifferentiableModel` every model shares. A subclass lays out its parameter groups,
+/// initialises θ and composes its `LayerStack`; forward, backward, traces and tangents are the
+/// stack's. Inputs are N rows of `positions` × (first layer's input width) numbers.
+public class LayeredModel: DifferentiableModel {
+    public let kind: String
+    public let parameterGroups: [ParameterGroup]
+    public let layerStack: LayerStack
+    public let inputSize: Int
+    public let outputSize: Int
+    /// T, the positions of one input (1 for the MLPs).
+    public let positions: Int
+    public let defaultLoss: Loss
+    public let outputImportance: [Double]?
+    public var step = 0
+    public var history: [TrainingRecord] = []
+    public private(set) var parameterVersion = 0
+    private var flat: [Double]
+
+    /// `parameters` must hold P numbers laid out as `groups`; `layers` read them at the groups'
+    /// offsets.
+    init(kind: String, groups: [ParameterGroup], parameters: [Double], layers: [any Layer], positions: Int = 1,
+         defaultLoss: Loss, importance: [Double]? = nil) {
+        let stack = LayerStack(layers)
+        self.kind = kind; parameterGroups = groups; flat = parameters; layerStack = stack
+        self.positions = positions
+        inputSize = positions * stack.inputWidth
+        outputSize = stack.outputPositions(positions) * stack.outputWidth
+        self.defaultLoss = defaultLoss; outputImportance = importance
+        precondition(parameters.count == parameterCount, "\(kind): \(parameters.count) parameters, expected \(parameterCount)")
+    }
+
+    public var shapeSummary: String { "\(inputSize)→\(outputSize)" }
+    public var parameterCount: Int { parameterGroups.last.map { $0.offset + $0.count } ?? 0 }
+
+    /// The flat parameter vector. Assigning a vector of the wrong length is a programming
+    /// error; use `setParameters(_:)` or `load(_:)` for checked input.
+    public var parameters: [Double] {
+        get { flat }
+        set {
+            precondition(newValue.count == parameterCount, "\(kind): \(newValue.count) parameters, expected \(parameterCount)")
+            flat = newValue
+            parameterVersion += 1
+        }
+    }
+
+    public func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
+        parameterVersion += 1
+        return try flat.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
+    public func checkInputs(_ x: Matrix, argument: String) throws {
+        guard x.cols == inputSize else {
+            throw NetworkError.shapeMismatch(argument: argument, expected: [x.rows, inputSize], got: [x.rows, x.cols])
+        }
+    }
+
+    public func forward(_ x: Matrix) -> Matrix {
+        // The raw pass would read past the input buffer; callers with user input use `predict`.
+        precondition(x.cols == inputSize, "\(kind): forward needs \(inputSize) input columns, got \(x.cols); use predict(_:) for checked input")
+        var out = Matrix(rows: x.rows, cols: outputSize)
+        guard x.rows > 0 else { return out }
+        x.storage.withUnsafeBufferPointer { xp in
+            out.storage.withUnsafeMutableBufferPointer { op in forward(xp.baseAddress!, rows: x.rows, into: op.baseAddress!) }
+        }
+        return out
+    }
+
+    public func forward(_ x: UnsafePointer<Double>, rows: Int, into outputs: UnsafeMutablePointer<Double>) {
+        flat.withUnsafeBufferPointer { layerStack.forward(x, Batch(examples: rows, positions: positions), $0.baseAddress!, into: outputs) }
+    }
+
+    public func backward(_ x: UnsafePointer<Double>, rows: Int, outputGradient: UnsafePointer<Double>,
+                         into gradient: UnsafeMutablePointer<Double>) {
+        guard rows > 0 else { gradient.initialize(repeating: 0, count: parameterCount); return }
+        let sink = BackwardSink(.gradient(gradient), groups: parameterGroups)
+        flat.withUnsafeBufferPointer { layerStack.backward(x, outputGradient, seeds: 1, $0.baseAddress!, sink, inputSeed: nil) }
+        sink.finish(parameterGroups)
+    }
+
+    public func layerTraces(_ x: Matrix, seeds: Matrix?, groups: [String]?) throws -> LayerTraces {
+        try checkInputs(x, argument: "inputs")
+        let n = x.rows, c = outputSize
+        if let seeds, seeds.cols != c { throw NetworkError.shapeMismatch(argument: "seeds", expected: [seeds.rows, c], got: [seeds.rows, seeds.cols]) }
+        let m = seeds?.rows ?? c
+        let selected = try groups.map { names in Set(try names.map { name in try groupIndex(name) }) }
+        var seedRows = [Double](repeating: 0, count: n * m * c)
+        for e in 0..<n {
+            for j in 0..<m {
+                let row = (e * m + j) * c
+                if let seeds { for k in 0..<c { seedRows[row + k] = seeds[j, k] } } else { seedRows[row + j] = 1 }
+            }
+        }
+        var outputs = [Double](repeating: 0, count: n * c)
+        let sink = BackwardSink(.traces, groups: parameterGroups, selected: selected)
+        if n > 0 {
+            flat.withUnsafeBufferPointer { tp in
+                x.storage.withUnsafeBufferPointer { xp in
+                    outputs.withUnsafeMutableBufferPointer { op in
+                        let batch = Batch(examples: n, positions: positions)
+                        layerStack.forward(xp.baseAddress!, batch, tp.baseAddress!, into: op.baseAddress!)
+                        seedRows.withUnsafeBufferPointer { sp in
+                            layerStack.backward(xp.baseAddress!, sp.baseAddress!, seeds: m, tp.baseAddress!, sink, inputSeed: nil)
+                        }
+                    }
+                }
+            }
+        }
+        return LayerTraces(examples: n, seedsPerExample: m, dense: sink.dense, elementwise: sink.elementwise)
+    }
+
+    public func tangents(_ x: Matrix, parameterTangents v: Matrix) throws -> Matrix {
+        try checkInputs(x, argument: "inputs")
+        guard v.cols == parameterCount else {
+            throw NetworkError.shapeMismatch(argument: "parameter tangents", expected: [v.rows, parameterCount], got: [v.rows, v.cols])
+        }
+        let n = x.rows, c = outputSize, m = v.rows
+        try AllocationBudget.reserve([m, n, c], for: "\(m) tangents of \(n) inputs")
+        var out = Matrix(rows: m * n, cols: c)
+        guard n > 0, m > 0 else { return out }
+        var outputs = [Double](repeating: 0, count: n * c)
+        flat.withUnsafeBufferPointer { tp in
+            x.storage.withUnsafeBufferPointer { xp in
+                outputs.withUnsafeMutableBufferPointer { op in
+                    layerStack.forward(xp.baseAddress!, Batch(examples: n, positions: positions), tp.baseAddress!, into: op.baseAddress!)
+                }
+                v.storage.withUnsafeBufferPointer { vp in
+                    out.storage.withUnsafeMutableBufferPointer { dp in
+                        layerStack.tangent(xp.baseAddress!, nil, tangents: m, tp.baseAddress!, vp.baseAddress!,
+                                           parameterCount: parameterCount, into: dp.baseAddress!)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    func groupIndex(_ name: String) throws -> Int {
+        guard let i = parameterGroups.firstIndex(where: { $0.name == name }) else {
+            throw NetworkError.unknownGroup(name, available: groupNames)
+        }
+        return i
+    }
+}
