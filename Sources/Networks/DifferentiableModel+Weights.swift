@@ -39,7 +39,7 @@ extension DifferentiableModel {
     /// anything changes: a missing or unknown name, or a shape that differs from the group's,
     /// throws an error that names the tensor (and both shapes), and so does a NaN or an infinity.
     public func load(_ tensors: [String: Tensor]) throws {
-        for name in tensors.keys.sorted() where !parameterGroups.contains(where: { $0.name == name }) {
+        for name in tensors.keys.sorted() where !parameterGroups.contains(where: { $0.name == name }) && !ignoresTensor(named: name) {
             throw NetworkError.unexpectedTensor(name, expected: groupNames)
         }
         var flat = parameters

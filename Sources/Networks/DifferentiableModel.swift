@@ -59,6 +59,9 @@ public protocol DifferentiableModel: AnyObject {
     /// Throws when `x` is not a batch of this model's inputs (width, and token ids for a
     /// sequence model), naming `argument`.
     func checkInputs(_ x: Matrix, argument: String) throws
+    /// Whether `load` skips a tensor of this name (buffers other tools keep beside the weights,
+    /// such as TransformerLens' attention masks).
+    func ignoresTensor(named name: String) -> Bool
     /// N×inputSize → N×C. Requires valid inputs; use `predict` for a checked call.
     func forward(_ x: Matrix) -> Matrix
     /// Every layer's traces on `x` for the seeds `seeds` (m×C, the same m seeds for every input;

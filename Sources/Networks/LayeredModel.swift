@@ -33,6 +33,9 @@ public class LayeredModel: DifferentiableModel {
     }
 
     public var shapeSummary: String { "\(inputSize)→\(outputSize)" }
+
+    /// Whether `load` skips a tensor of this name (buffers other tools keep beside the weights).
+    public func ignoresTensor(named name: String) -> Bool { false }
     public var parameterCount: Int { parameterGroups.last.map { $0.offset + $0.count } ?? 0 }
 
     /// The flat parameter vector. Assigning a vector of the wrong length is a programming

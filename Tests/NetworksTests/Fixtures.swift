@@ -7,6 +7,7 @@ enum Fixture {
     /// Model configurations covered by every gradient and Jacobian check.
     static let modelNames: [String] = ["tms", "modmlp-square", "modmlp-tanh"]
         + Activation.allCases.flatMap { ["mlp-\($0.rawValue)-bias", "mlp-\($0.rawValue)-nobias"] }
+        + ["transformer-plain", "transformer-full", "transformer-positions"]
 
     /// A small model of the named configuration. TMS gets a random nonzero bias so no ReLU sits
     /// exactly on its kink (finite differences are meaningless there).
@@ -20,17 +21,36 @@ enum Fixture {
             for i in (3 * 6)..<p.count { p[i] = 0.3 * g.nextNormal() }
             try m.setParameters(p)
             return m
-        case "modmlp":
+        case "transformer":
+            // plain: the paper's kind (no biases, no LayerNorm, ReLU); full: biases, LayerNorm,
+            // GELU, two blocks; positions: logits at every position. Nonzero biases and
+            // LayerNorm parameters, so every term is exercised.
+            let full = parts[1] != "plain"
+            let m = try Transformer(.init(vocabulary: 7, width: 8, heads: 2, headWidth: 4, mlpWidth: 12, blocks: full ? 2 : 1,
+                                          context: 3, activation: full ? .gelu : .relu, layerNorm: full, bias: full,
+                                          allPositions: parts[1] == "positions"), seed: seed)
+            var g = RandomGenerator(seed: seed + 200)
+            var p = m.parameters
+            for group in m.parameterGroups where group.name.contains(".b") || group.name.contains("ln") {
+                for i in group.offset..<(group.offset + group.count) { p[i] += 0.2 * g.nextNormal() }
+            }
+            try m.setParameters(p)
+            return m
             return try ModularMLP(p: 5, width: 8, activation: Activation(name: parts[1])!, seed: seed)
         default:
             return try MLPModel(sizes: [3, 5, 4, 2], activation: Activation(name: parts[1])!, bias: parts[2] == "bias", seed: seed)
         }
     }
 
-    /// `rows` random inputs for `model` (uniform [0, 1) for TMS and modmlp, normal otherwise).
+    /// `rows` random inputs for `model` (uniform [0, 1) for TMS and modmlp, token ids for a
+    /// transformer, normal otherwise).
     static func inputs(for model: any DifferentiableModel, rows: Int, seed: UInt64 = 11) -> Matrix {
         var g = RandomGenerator(seed: seed)
         var x = Matrix(rows: rows, cols: model.inputSize)
+        if let t = model as? Transformer {
+            for k in x.storage.indices { x.storage[k] = Double(g.nextInt(below: t.configuration.vocabulary)) }
+            return x
+        }
         for k in x.storage.indices { x.storage[k] = model.kind == "mlp" ? g.nextNormal() : g.nextUniform() }
         return x
     }

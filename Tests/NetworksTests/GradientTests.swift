@@ -3,6 +3,7 @@ import LinearAlgebra
 import Networks
 import Testing
 import TestSupport
+import Tensors
 
 /// Every analytic derivative against central differences, (f(θ + h) − f(θ − h)) / 2h with
 /// h = 1e-5. The truncation error is O(h²·f‴) ≈ 1e-10 and the rounding error ≈ 1e-16/h ≈ 1e-11,
@@ -87,6 +88,53 @@ struct GradientTests {
         let viaJacobian = try model.jacobian(x, groups: nil).applied(to: g.storage, .transpose)
         let err = maxRelativeDifference(grad, viaJacobian)
         #expect(err < 1e-12, "\(name): max relative error \(err), tolerance 1e-12")
+    }
+
+    @Test("Jacobian–vector products match central differences along each tangent and equal J·v", arguments: Fixture.modelNames)
+    func tangentsMatchDifferences(name: String) throws {
+        let model = try Fixture.model(name)
+        let x = Fixture.inputs(for: model, rows: 4)
+        let p = model.parameterCount, n = x.rows, c = model.outputSize
+        var g = RandomGenerator(seed: 5)
+        var v = Matrix(rows: 3, cols: p)
+        for k in v.storage.indices { v.storage[k] = g.nextNormal() }
+        let jv = try model.tangents(x, parameterTangents: v)
+        #expect(jv.rows == 3 * n && jv.cols == c)
+        let theta = model.parameters
+        let j = try model.jacobian(x, groups: nil)
+        for t in 0..<3 {
+            let dir = v.row(t)
+            try model.setParameters(zip(theta, dir).map { $0 + Self.h * $1 })
+            let fp = model.forward(x)
+            try model.setParameters(zip(theta, dir).map { $0 - Self.h * $1 })
+            let fm = model.forward(x)
+            try model.setParameters(theta)
+            let numeric = zip(fp.storage, fm.storage).map { ($0 - $1) / (2 * Self.h) }
+            let analytic = Array(jv.storage[(t * n * c)..<((t + 1) * n * c)])
+            let err = maxRelativeDifference(analytic, numeric)
+            #expect(err < Self.tolerance, "\(name) tangent \(t): max relative error \(err), tolerance \(Self.tolerance)")
+            let viaJacobian = try j.applied(to: dir, .none)
+            let exact = maxRelativeDifference(analytic, viaJacobian)
+            #expect(exact < 1e-12, "\(name) tangent \(t): JVP against J·v differs by \(exact)")
+        }
+    }
+
+    @Test("a seeded Jacobian row n·m + j is Σ_c seed[j, c] times the per-output rows", arguments: Fixture.modelNames)
+    func seededJacobian(name: String) throws {
+        let model = try Fixture.model(name)
+        let x = Fixture.inputs(for: model, rows: 3)
+        let c = model.outputSize
+        var g = RandomGenerator(seed: 9)
+        var seeds = Matrix(rows: 2, cols: c)
+        for k in seeds.storage.indices { seeds.storage[k] = g.nextNormal() }
+        let full = try model.jacobian(x, groups: nil)
+        let seeded = try model.jacobian(x, seeds: seeds, groups: nil)
+        var expected = Matrix(rows: 6, cols: full.cols)
+        for n in 0..<3 { for j in 0..<2 { for k in 0..<c {
+            for q in 0..<full.cols { expected[n * 2 + j, q] += seeds[j, k] * full[n * c + k, q] }
+        } } }
+        let err = maxRelativeDifference(seeded.storage, expected.storage)
+        #expect(err < 1e-12, "\(name): seeded rows differ by \(err)")
     }
 
     @Test("layer traces reproduce the Jacobian: ∂f_c(x_n)/∂V[o,i] = G[n·C+c, o]·H[n, i]")
