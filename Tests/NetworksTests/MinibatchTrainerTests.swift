@@ -84,6 +84,21 @@ struct MinibatchTrainerTests {
         #expect(a.history.map(\.epoch) == [0, 3, 6])
     }
 
+    @Test("checkpoint and restore at an epoch boundary resume the exact trajectory, shuffles included")
+    func checkpoints() throws {
+        let (model, data) = try Self.setup()
+        let opt = try Optimizer.adam(lr: 1e-2)
+        let loss = Loss.leadingCrossEntropy(classes: 29)
+        try train(model, data, epochs: 2, batch: 64, shuffleSeed: 3, optimizer: opt, loss: loss)
+        let saved = model.checkpoint(optimizer: opt)
+        try train(model, data, epochs: 2, batch: 64, shuffleSeed: 3, optimizer: opt, loss: loss)
+        let (after, history) = (model.parameters, model.history)
+        try model.restore(saved, optimizer: opt)
+        #expect(model.step == 14 && model.history.last?.epoch == 2)
+        try train(model, data, epochs: 2, batch: 64, shuffleSeed: 3, optimizer: opt, loss: loss)
+        #expect(model.parameters == after && model.history == history)
+    }
+
     @Test("another shuffle seed gives another trajectory; the same seed the same one")
     func seeds() throws {
         var runs: [[Double]] = []
