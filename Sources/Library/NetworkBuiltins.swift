@@ -73,6 +73,21 @@ extension Session {
                                                  seed: UInt64(bitPattern: Int64(try a.integer("seed"))))
                 return .host(DatasetObject(task.dataset, modular: task))
             },
+            Builtin("modular_sequences", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000)), default: .number(29), requiresLabel: true, summary: "the modulus"),
+                                          BuiltinParameter("op", .choice(["add", "sub", "mul"]), default: .string("add"), requiresLabel: true),
+                                          BuiltinParameter("train", .bounded(.number, .within(0, 1)), default: .number(0.5), requiresLabel: true, summary: "fraction of pairs for training"),
+                                          BuiltinParameter("seed", .integer, default: .number(0), requiresLabel: true, summary: "seed of the train/test split")],
+                    returns: "dataset", summary: "all p² token sequences (a, b, p) ↦ (a op b) mod p, split into train and test",
+                    detail: """
+                        Inputs are N×3 token ids (token p is "="; vocabulary p + 1), targets one-hot over p classes. Pair i = a·p + b; \
+                        the split is a seeded shuffle of the p² rows, the first ⌊train·p²⌋ training (420 of 841 for p = 29), \
+                        independent of any model seed. `data.all_x` holds all p² sequences in pair order.
+                        """) { a in
+                let op = try a.choice("op", as: ModularArithmetic.Operation.self)
+                let task = try ModularArithmetic(p: try a.integer("p"), operation: op, trainFraction: try a.number("train"),
+                                                 seed: UInt64(bitPattern: Int64(try a.integer("seed"))), encoding: .tokens)
+                return .host(DatasetObject(task.dataset, modular: task))
+            },
             Builtin("one_hot", [BuiltinParameter("labels", summary: "integer class labels, a vector of N"),
                                 BuiltinParameter("classes", .optional(.count), default: .nothing, requiresLabel: true,
                                                  summary: "C (default: the largest label + 1)")],
@@ -134,17 +149,32 @@ extension Session {
 
     private var trainBuiltin: Builtin {
         Builtin("train", [BuiltinParameter("model", .host("model")), BuiltinParameter("data", .host("dataset")),
-                          BuiltinParameter("steps", .naturalNumber, requiresLabel: true, summary: "optimizer updates to apply"),
+                          BuiltinParameter("steps", .optional(.naturalNumber), default: .nothing, requiresLabel: true,
+                                           summary: "full-batch optimizer updates to apply"),
+                          BuiltinParameter("epochs", .optional(.naturalNumber), default: .nothing, requiresLabel: true,
+                                           summary: "minibatch passes over the training rows (with `batch`), instead of `steps`"),
+                          BuiltinParameter("batch", .optional(.count), default: .nothing, requiresLabel: true,
+                                           summary: "with `epochs`: rows per minibatch (more than the rows: one full batch)"),
+                          BuiltinParameter("shuffle_seed", .integer, default: .number(0), requiresLabel: true,
+                                           summary: "with `epochs`: seed of the per-epoch row shuffles"),
                           BuiltinParameter("opt", .optional(.host("optimizer")), default: .nothing, requiresLabel: true,
                                            summary: "optimizer; none reuses the model's last one, or adam(lr: 1e-3)"),
                           BuiltinParameter("loss", .optional(.choice(["mse", "weighted_mse", "cross_entropy"])), default: .nothing, requiresLabel: true,
                                            summary: "none uses the model's own"),
-                          BuiltinParameter("every", .naturalNumber, default: .number(0), requiresLabel: true, summary: "call `do` every this many steps"),
+                          BuiltinParameter("classes", .optional(.count), default: .nothing, requiresLabel: true,
+                                           summary: "cross_entropy over the first this many logits only (targets have this many columns)"),
+                          BuiltinParameter("every", .naturalNumber, default: .number(0), requiresLabel: true,
+                                           summary: "call `do` every this many steps; with `epochs`, record and call `do` every this many epochs"),
                           BuiltinParameter("do", .optional(.function), default: .nothing, requiresLabel: true,
-                                           summary: "a function called with the step number (model at that step)")],
-                returns: "training", summary: "full-batch training that continues from the model's current step",
+                                           summary: "a function called with the step number, or with `epochs` the epoch (model at that point)")],
+                returns: "training", summary: "full-batch (steps) or minibatch (epochs) training that continues from the model's current step",
                 detail: """
-                    Records loss (and accuracy on classification data) at every step in `m.history`. Ctrl-C stops at a step \
+                    With `steps`: records loss (and accuracy on classification data) at every step in `m.history`. With \
+                    `epochs` and `batch`: each epoch shuffles the training rows (Fisher–Yates from the seeded generator) and takes \
+                    one optimizer step per minibatch of `batch` rows, the last one smaller; `m.step` counts those steps. It records \
+                    the loss and accuracies on the full train and test splits at the first epoch, every `every` epochs (0: none \
+                    between) and at the end, each record carrying its epoch. `classes: k` trains the cross-entropy on the first k \
+                    logits (targets with k columns); accuracy is the argmax over the same logits. Ctrl-C stops at a step \
                     boundary, leaving the model at its last completed step. A loss that becomes NaN or infinite restores the last \
                     finite state and reports an error.
                     """) { [unowned self] a in
@@ -152,13 +182,9 @@ extension Session {
         }
     }
 
-    private func train(_ a: Arguments) throws -> Value {
-        let object = try a.host("model", as: ModelObject.self)
-        let data = try a.host("data", as: DatasetObject.self).dataset
-        let steps = try a.integer("steps")
-        let optimizer = a.has("opt") ? try a.host("opt", as: OptimizerObject.self)
-            : try object.optimizer ?? OptimizerObject(Optimizer.adam(lr: 1e-3), text: "adam lr=0.001")
-        object.optimizer = optimizer
+    /// The loss `train` was asked for (none: the model's own), restricted to the first
+    /// `classes` logits when given.
+    private func trainingLoss(_ a: Arguments, _ object: ModelObject) throws -> Loss? {
         let loss: Loss?
         switch a["loss"] {
         case .string("mse"): loss = .mse
@@ -170,28 +196,76 @@ extension Session {
             loss = .weightedMSE(importance: importance)
         default: loss = nil
         }
+        guard let classes = try a.optionalInteger("classes") else { return loss }
+        let outputs = object.model.outputSize
+        switch loss ?? object.model.defaultLoss {
+        case .crossEntropy, .leadingCrossEntropy: break
+        default: throw LanguageError("classes applies to cross_entropy; add loss: \"cross_entropy\"", argument: "classes")
+        }
+        guard classes <= outputs else {
+            throw LanguageError("classes (\(classes)) is more than the model's \(outputs) outputs", argument: "classes")
+        }
+        return classes == outputs ? .crossEntropy : .leadingCrossEntropy(classes: classes)
+    }
+
+    private func train(_ a: Arguments) throws -> Value {
+        let object = try a.host("model", as: ModelObject.self)
+        let data = try a.host("data", as: DatasetObject.self).dataset
+        let epochs = try a.optionalInteger("epochs"), batch = try a.optionalInteger("batch")
+        let steps = try a.optionalInteger("steps")
+        switch (steps, epochs, batch) {
+        case (_?, _?, _): throw LanguageError("give either steps (full batch) or epochs (minibatches), not both", argument: "epochs")
+        case (nil, nil, _): throw LanguageError("train needs steps: (full batch) or epochs: with batch: (minibatches)", argument: "steps")
+        case (_?, nil, _?): throw LanguageError("batch applies to epochs; steps trains on the full batch", argument: "batch")
+        case (nil, _?, nil): throw LanguageError("epochs needs batch: (rows per minibatch)", argument: "batch")
+        default: break
+        }
+        let optimizer = a.has("opt") ? try a.host("opt", as: OptimizerObject.self)
+            : try object.optimizer ?? OptimizerObject(Optimizer.adam(lr: 1e-3), text: "adam lr=0.001")
+        object.optimizer = optimizer
+        let loss = try trainingLoss(a, object)
+        let outputs = object.model.outputSize, targetCols = data.targets.cols
+        if case .crossEntropy = loss ?? object.model.defaultLoss, targetCols < outputs {
+            throw LanguageError("the targets have \(targetCols) columns and the model \(outputs) outputs; classes: \(targetCols) trains "
+                                + "the cross-entropy on the first \(targetCols) logits", argument: "data")
+        }
         let callback = a["do"]
         let passesStep: Bool
         if case .function(let f) = callback, case .closure(let declaration, _) = f.kind { passesStep = !declaration.parameters.isEmpty } else { passesStep = true }
         var hookError: Error?
         let start = object.model.step
-        progress.begin(total: steps, label: "train")
-        defer { progress.end() }
+        let every = try a.integer("every")
+        let hook: (TrainingRecord) -> Void = { record in
+            guard hookError == nil else { return }
+            let position = record.epoch ?? record.step
+            do { _ = try a.context.call(callback, passesStep ? [.number(Double(position))] : []) } catch { hookError = error }
+        }
+        let shouldStop: () -> Bool = { [unowned self] in hookError != nil || self.shouldStop }
         let report: TrainingReport
         do {
-            report = try Networks.train(
-                object.model, data, steps: steps, optimizer: optimizer.optimizer, loss: loss,
-                every: callback.isNothing ? 0 : try a.integer("every"),
-                hook: { record in
-                    guard hookError == nil else { return }
-                    do { _ = try a.context.call(callback, passesStep ? [.number(Double(record.step))] : []) } catch { hookError = error }
-                },
-                shouldStop: { [unowned self] in hookError != nil || self.shouldStop },
-                progress: { [unowned self] done, total in
-                    if done % 10 == 0 || done == total {
-                        self.progress.update(done: done, detail: object.model.history.last.map { "loss \(format4($0.loss))" })
-                    }
-                })
+            if let epochs, let batch {
+                progress.begin(total: epochs, label: "train")
+                defer { progress.end() }
+                report = try Networks.train(
+                    object.model, data, epochs: epochs, batch: batch, shuffleSeed: UInt64(bitPattern: Int64(try a.integer("shuffle_seed"))),
+                    optimizer: optimizer.optimizer, loss: loss, every: every, hook: callback.isNothing ? nil : hook,
+                    shouldStop: shouldStop,
+                    progress: { [unowned self] done, total in
+                        self.progress.update(done: done, detail: "epoch \(done)  step \(object.model.step)")
+                    })
+            } else {
+                let steps = steps ?? 0
+                progress.begin(total: steps, label: "train")
+                defer { progress.end() }
+                report = try Networks.train(
+                    object.model, data, steps: steps, optimizer: optimizer.optimizer, loss: loss,
+                    every: callback.isNothing ? 0 : every, hook: hook, shouldStop: shouldStop,
+                    progress: { [unowned self] done, total in
+                        if done % 10 == 0 || done == total {
+                            self.progress.update(done: done, detail: object.model.history.last.map { "loss \(format4($0.loss))" })
+                        }
+                    })
+            }
         } catch let error as NetworkError {
             throw LanguageError("\(error)")
         }

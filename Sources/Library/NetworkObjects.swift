@@ -121,7 +121,7 @@ public final class DatasetObject: HostObject {
     /// `dataset 500 samples  50→50` or `dataset modular add p=29  588 train + 253 test  58→29`.
     public var summary: String {
         let io = "\(dataset.inputs.cols)→\(dataset.targets.cols)"
-        let task = modular.map { "modular \($0.operation.rawValue) p=\($0.p)  " } ?? ""
+        let task = modular.map { "modular \($0.operation.rawValue) p=\($0.p)\($0.encoding == .tokens ? " tokens" : "")  " } ?? ""
         if let test = dataset.testInputs { return "dataset \(task)\(dataset.count) train + \(test.rows) test  \(io)" }
         return "dataset \(task)\(dataset.count) samples  \(io)"
     }
@@ -179,7 +179,7 @@ public final class TrainingObject: HostObject {
     /// `step 500  loss 0.001234  train acc 100.0%  test acc 98.42%`, four significant digits so
     /// replays on other CPUs still match.
     static func describe(_ r: TrainingRecord) -> String {
-        var parts = ["step \(r.step)", "loss \(format4(r.loss))"]
+        var parts = (r.epoch.map { ["epoch \($0)"] } ?? []) + ["step \(r.step)", "loss \(format4(r.loss))"]
         if let a = r.trainAccuracy { parts.append("train acc \(String(format: "%.1f", 100 * a))%") }
         if let a = r.testAccuracy { parts.append("test acc \(String(format: "%.1f", 100 * a))%") }
         return parts.joined(separator: "  ")

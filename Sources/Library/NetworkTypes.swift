@@ -117,6 +117,7 @@ extension Session {
             "history", summary: "one record per training step: step, loss, accuracies",
             properties: [
                 HostProperty("step", type: "tensor", summary: "the steps") { try history($0).column { Double($0.step) } },
+                HostProperty("epoch", type: "tensor", summary: "the epochs (epoch training), or none") { try history($0).column { $0.epoch.map(Double.init) } },
                 HostProperty("loss", type: "tensor", summary: "training loss at each step") { try history($0).column { $0.loss } },
                 HostProperty("train_acc", type: "tensor", summary: "training accuracy (classification), or none") { try history($0).column { $0.trainAccuracy } },
                 HostProperty("test_acc", type: "tensor", summary: "test accuracy (when there is a test split), or none") { try history($0).column { $0.testAccuracy } },

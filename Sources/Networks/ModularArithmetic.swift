@@ -4,7 +4,20 @@ import Tensors
 /// The modular-arithmetic task: all p² pairs (a, b) in the order i = a·p + b, input
 /// one_hot(a) ‖ one_hot(b) ∈ R^{2p}, target one_hot(a ∘ b mod p), split into train and test by
 /// a seeded permutation of 0..<p² (the first ⌊fraction·p²⌋ indices train; 588/253 for p = 29).
+///
+/// With `encoding: .tokens` the input of pair (a, b) is instead the token sequence (a, b, p) as
+/// a row of three token ids (Doubles), token p being "=" (vocabulary p + 1): the transformer
+/// task of SCIENCE.md §4, whose paper split is fraction 0.5 (420 train, 421 test for p = 29).
+/// Targets, labels, order and split are the same for both encodings.
 public struct ModularArithmetic: Sendable {
+    /// How a pair is presented to the model.
+    public enum Encoding: String, CaseIterable, Sendable {
+        /// one_hot(a) ‖ one_hot(b), 2p columns.
+        case oneHot
+        /// The token ids (a, b, p), 3 columns; p is the "=" token.
+        case tokens
+    }
+
     /// The binary operation.
     public enum Operation: String, CaseIterable, Sendable {
         case add, sub, mul
@@ -19,7 +32,8 @@ public struct ModularArithmetic: Sendable {
 
     public let p: Int
     public let operation: Operation
-    /// All p² inputs (p² × 2p), row a·p + b.
+    public let encoding: Encoding
+    /// All p² inputs (p² × 2p one-hot, or p² × 3 token ids), row a·p + b.
     public let allInputs: Matrix
     /// All p² one-hot targets (p² × p).
     public let allTargets: Matrix
@@ -30,18 +44,23 @@ public struct ModularArithmetic: Sendable {
     public let testIndices: [Int]
 
     /// Builds the task; throws for p < 2 or a fraction outside (0, 1].
-    public init(p: Int, operation: Operation = .add, trainFraction: Double = 0.7, seed: UInt64 = 0) throws {
-        try AllocationBudget.reserve([p, p, 3 * p], for: "modular(p: \(p)) one-hot inputs and targets")
+    public init(p: Int, operation: Operation = .add, trainFraction: Double = 0.7, seed: UInt64 = 0,
+                encoding: Encoding = .oneHot) throws {
+        let inputCols = encoding == .oneHot ? 2 * p : 3
+        try AllocationBudget.reserve([p, p, inputCols + p], for: "modular(p: \(p)) inputs and one-hot targets")
         guard p >= 2 else { throw NetworkError.invalidArgument("modular data: p (\(p)) must be at least 2") }
         guard trainFraction > 0, trainFraction <= 1 else { throw NetworkError.invalidArgument("modular data: train fraction \(trainFraction) is not in (0, 1]") }
-        self.p = p; self.operation = operation
+        self.p = p; self.operation = operation; self.encoding = encoding
         let n = p * p
-        var x = Matrix(rows: n, cols: 2 * p), y = Matrix(rows: n, cols: p)
+        var x = Matrix(rows: n, cols: inputCols), y = Matrix(rows: n, cols: p)
         var labels = [Int](repeating: 0, count: n)
         for a in 0..<p {
             for b in 0..<p {
                 let i = a * p + b
-                x[i, a] = 1; x[i, p + b] = 1
+                switch encoding {
+                case .oneHot: x[i, a] = 1; x[i, p + b] = 1
+                case .tokens: x[i, 0] = Double(a); x[i, 1] = Double(b); x[i, 2] = Double(p)
+                }
                 labels[i] = operation.apply(a, b, p)
                 y[i, labels[i]] = 1
             }

@@ -12,6 +12,9 @@ public struct TrainingRecord: Equatable, Sendable {
     public let testAccuracy: Double?
     /// Loss on the test split, when the data has one.
     public let testLoss: Double?
+    /// The epoch this record closes, for records of epoch training (`train(…, epochs:)`) taken
+    /// at an epoch boundary; nil for step training and for a stop inside an epoch.
+    public var epoch: Int? = nil
 }
 
 /// What one `train` call did.
@@ -57,32 +60,74 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
                   shouldStop: () -> Bool = { false }, progress: ((Int, Int) -> Void)? = nil) throws -> TrainingReport {
     guard steps >= 0 else { throw NetworkError.invalidArgument("train: steps (\(steps)) must be non-negative") }
     guard every >= 0 else { throw NetworkError.invalidArgument("train: every (\(every)) must be non-negative") }
-    try model.checkInputs(data.inputs)
-    let c = model.outputSize
-    guard data.targets.cols == c else {
-        throw NetworkError.shapeMismatch(argument: "targets", expected: [data.count, c], got: [data.targets.rows, data.targets.cols])
-    }
-    let objective = loss ?? model.defaultLoss
-    if case .weightedMSE(let imp) = objective, imp.count != c {
-        throw NetworkError.shapeMismatch(argument: "importance", expected: [c], got: [imp.count])
-    }
-    let p = model.parameterCount, n = data.count
-    let testN = data.testInputs?.rows ?? 0
-    optimizer.prepare(for: model, count: p)
-
-    var outputs = [Double](repeating: 0, count: n * c)
-    var outputGradient = [Double](repeating: 0, count: n * c)
-    var testOutputs = [Double](repeating: 0, count: max(testN, 1) * c)
-    var gradient = [Double](repeating: 0, count: p)
-    var backup = [Double](repeating: 0, count: p)
-    var backupState = optimizer.state
-    var haveBackup = false
+    let run = try TrainingRun(model, data, optimizer: optimizer, loss: loss, every: every, hook: hook)
     // Grown as steps run: a huge `steps` is stopped by Ctrl-C, not refused, and reserves nothing up front.
     model.history.reserveCapacity(model.history.count + min(steps, 1 << 16) + 1)
 
-    /// Loss and accuracies at the current parameters; the gradient too when `withGradient`.
-    func evaluate(withGradient: Bool) -> TrainingRecord {
+    var taken = 0, stopped = false
+    while taken < steps {
+        if shouldStop() { stopped = true; break }
+        let r = run.evaluate(withGradient: true)
+        try run.failIfNonFinite(r.loss)
+        // The hook may have asked to stop (Ctrl-C, or an error in it): stay at θ_s.
+        if run.record(r, position: r.step), shouldStop() { stopped = true; break }
+        run.update()
+        taken += 1
+        progress?(taken, steps)
+    }
+    let final = run.evaluate(withGradient: false)
+    try run.failIfNonFinite(final.loss)
+    run.record(final, position: final.step)
+    return TrainingReport(stepsTaken: taken, finalStep: model.step, finalLoss: final.loss, stopped: stopped)
+}
+
+/// The state one `train` call shares between its steps: the checked objective, the buffers of
+/// the full-split evaluation, the gradient, and the backup of the last sane step. Made once
+/// per call, so the steps allocate nothing.
+final class TrainingRun {
+    let model: any DifferentiableModel
+    let data: Dataset
+    let optimizer: Optimizer
+    let objective: Loss
+    let every: Int
+    let hook: ((TrainingRecord) -> Void)?
+    /// Model outputs C, target columns (C, or k for the leading cross-entropy), parameters P,
+    /// training and test rows.
+    let c: Int, targetCols: Int, p: Int, n: Int, testN: Int
+
+    var outputs: [Double]
+    var outputGradient: [Double]
+    var testOutputs: [Double]
+    var gradient: [Double]
+    private var backup: [Double]
+    private var backupState: Optimizer.State
+    private var haveBackup = false
+    private var startLoss: Double?
+
+    init(_ model: any DifferentiableModel, _ data: Dataset, optimizer: Optimizer, loss: Loss?, every: Int,
+         hook: ((TrainingRecord) -> Void)?) throws {
+        try model.checkInputs(data.inputs)
+        let c = model.outputSize
+        let objective = loss ?? model.defaultLoss
+        try objective.checkColumns(outputs: c, targetRows: data.count, targetCols: data.targets.cols)
+        self.model = model; self.data = data; self.optimizer = optimizer; self.objective = objective
+        self.every = every; self.hook = hook
+        self.c = c; targetCols = objective.targetColumns(outputs: c)
+        p = model.parameterCount; n = data.count; testN = data.testInputs?.rows ?? 0
+        optimizer.prepare(for: model, count: p)
+        outputs = [Double](repeating: 0, count: n * c)
+        outputGradient = [Double](repeating: 0, count: n * c)
+        testOutputs = [Double](repeating: 0, count: max(testN, 1) * c)
+        gradient = [Double](repeating: 0, count: p)
+        backup = [Double](repeating: 0, count: p)
+        backupState = optimizer.state
+    }
+
+    /// Loss and accuracies on the full splits at the current parameters; the full-batch
+    /// gradient too when `withGradient`.
+    func evaluate(withGradient: Bool, epoch: Int? = nil) -> TrainingRecord {
         var value = 0.0, trainAcc: Double? = nil, testAcc: Double? = nil, testLoss: Double? = nil
+        let (n, c, k, testN, objective, model) = (n, c, targetCols, testN, objective, model)
         data.inputs.storage.withUnsafeBufferPointer { xp in
             data.targets.storage.withUnsafeBufferPointer { tp in
                 outputs.withUnsafeMutableBufferPointer { op in
@@ -95,7 +140,7 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
                                 model.backward(xp.baseAddress!, rows: n, outputGradient: gp.baseAddress!, into: dp.baseAddress!)
                             }
                         }
-                        if data.isClassification { trainAcc = argmaxAccuracy(op.baseAddress!, tp.baseAddress!, rows: n, cols: c) }
+                        if data.isClassification { trainAcc = argmaxAccuracy(op.baseAddress!, tp.baseAddress!, rows: n, cols: c, classes: k) }
                     }
                 }
             }
@@ -106,33 +151,36 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
                     testOutputs.withUnsafeMutableBufferPointer { op in
                         model.forward(xp.baseAddress!, rows: testN, into: op.baseAddress!)
                         testLoss = objective.evaluate(outputs: op.baseAddress!, targets: tp.baseAddress!, rows: testN, cols: c, gradient: nil)
-                        if data.isClassification { testAcc = argmaxAccuracy(op.baseAddress!, tp.baseAddress!, rows: testN, cols: c) }
+                        if data.isClassification { testAcc = argmaxAccuracy(op.baseAddress!, tp.baseAddress!, rows: testN, cols: c, classes: k) }
                     }
                 }
             }
         }
-        return TrainingRecord(step: model.step, loss: value, trainAccuracy: trainAcc, testAccuracy: testAcc, testLoss: testLoss)
+        return TrainingRecord(step: model.step, loss: value, trainAccuracy: trainAcc, testAccuracy: testAcc, testLoss: testLoss,
+                              epoch: epoch)
     }
 
-    /// Appends (or, for a re-recorded step, replaces) the record; returns whether the hook ran.
+    /// Appends (or, for a re-recorded step, replaces) the record and calls the hook when
+    /// `position` (the step, or the epoch) is a multiple of `every`; returns whether the hook ran.
     @discardableResult
-    func record(_ r: TrainingRecord) -> Bool {
+    func record(_ r: TrainingRecord, position: Int) -> Bool {
         if let last = model.history.last, last.step == r.step {
             model.history[model.history.count - 1] = r
             return false
         }
         model.history.append(r)
-        guard let hook, every > 0, r.step % every == 0 else { return false }
+        guard let hook, every > 0, position % every == 0 else { return false }
         hook(r)
         return true
     }
 
-    var startLoss: Double?
-    func failIfNonFinite(_ r: TrainingRecord) throws {
-        let start = startLoss ?? r.loss
-        if startLoss == nil, r.loss.isFinite { startLoss = r.loss }
-        let diverged = r.loss.isFinite && r.loss > divergenceFactor * max(start, .leastNormalMagnitude)
-        guard !r.loss.isFinite || diverged else { return }
+    /// Throws, after restoring the backup, when `loss` (at the model's current step) is NaN or
+    /// infinite or above `divergenceFactor` × the call's first loss.
+    func failIfNonFinite(_ loss: Double) throws {
+        let start = startLoss ?? loss
+        if startLoss == nil, loss.isFinite { startLoss = loss }
+        let diverged = loss.isFinite && loss > divergenceFactor * max(start, .leastNormalMagnitude)
+        guard !loss.isFinite || diverged else { return }
         let failed = model.step
         if haveBackup {
             model.parameters = backup
@@ -140,18 +188,14 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
             model.step -= 1
             while let last = model.history.last, last.step > model.step { model.history.removeLast() }
         }
-        if diverged { throw NetworkError.diverged(step: failed, value: r.loss, start: start, restoredStep: model.step) }
-        throw NetworkError.nonFiniteLoss(step: failed, value: r.loss, restoredStep: model.step)
+        if diverged { throw NetworkError.diverged(step: failed, value: loss, start: start, restoredStep: model.step) }
+        throw NetworkError.nonFiniteLoss(step: failed, value: loss, restoredStep: model.step)
     }
 
-    var taken = 0, stopped = false
-    while taken < steps {
-        if shouldStop() { stopped = true; break }
-        let r = evaluate(withGradient: true)
-        try failIfNonFinite(r)
-        // The hook may have asked to stop (Ctrl-C, or an error in it): stay at θ_s.
-        if record(r), shouldStop() { stopped = true; break }
-        // Keep θ_s and the optimiser state so a non-finite loss at θ_{s+1} can be undone.
+    /// Keeps θ_s and the optimiser state as the backup, then applies one update with `gradient`
+    /// and advances the step counter.
+    func update() {
+        let p = p
         backup.withUnsafeMutableBufferPointer { bp in
             model.parameters.withUnsafeBufferPointer { pp in bp.baseAddress!.update(from: pp.baseAddress!, count: p) }
         }
@@ -165,13 +209,7 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int,
             }
         }
         model.step += 1
-        taken += 1
-        progress?(taken, steps)
     }
-    let final = evaluate(withGradient: false)
-    try failIfNonFinite(final)
-    record(final)
-    return TrainingReport(stepsTaken: taken, finalStep: model.step, finalLoss: final.loss, stopped: stopped)
 }
 
 /// Copies `source` into `target` without reallocating when the sizes already agree.
@@ -182,14 +220,16 @@ private func copyInPlace(_ source: [Double], into target: inout [Double]) {
     }
 }
 
-/// Fraction of rows whose argmax (first maximum) of outputs equals that of targets.
-func argmaxAccuracy(_ o: UnsafePointer<Double>, _ t: UnsafePointer<Double>, rows: Int, cols: Int) -> Double {
+/// Fraction of rows whose argmax (first maximum) of outputs equals that of targets. With
+/// `classes` k < cols the targets are rows×k and the argmax is over the first k outputs only.
+func argmaxAccuracy(_ o: UnsafePointer<Double>, _ t: UnsafePointer<Double>, rows: Int, cols: Int, classes: Int? = nil) -> Double {
     var correct = 0
+    let k = classes ?? cols
     for r in 0..<rows {
         var bo = 0, bt = 0
-        for k in 1..<max(cols, 1) {
-            if o[r * cols + k] > o[r * cols + bo] { bo = k }
-            if t[r * cols + k] > t[r * cols + bt] { bt = k }
+        for j in 1..<max(k, 1) {
+            if o[r * cols + j] > o[r * cols + bo] { bo = j }
+            if t[r * k + j] > t[r * k + bt] { bt = j }
         }
         if bo == bt { correct += 1 }
     }
