@@ -5,10 +5,13 @@ import Tensors
 /// The tensor functions and the `tensor` type's table: creation, arithmetic helpers, shape
 /// operations, reductions and files.
 extension Session {
-    func installTensorBuiltins() {
+    func installTensorBuiltins() throws {
         let registry = interpreter.registry
-        registry.register(creationBuiltins + shapeBuiltins + elementwiseBuiltins + reductionBuiltins + fileBuiltins)
-        registry.register(type: tensorType)
+        try registry.register(creationBuiltins + shapeBuiltins + fileBuiltins)
+        // These take over the core scalar `exp`, `sqrt`, `min`, `max`, … (numbers in still
+        // give numbers out): the one place a Library table replaces core builtins.
+        try registry.register(elementwiseBuiltins + reductionBuiltins, replacing: true)
+        try registry.register(type: tensorType)
     }
 
     private static var shapeParameter: BuiltinParameter { BuiltinParameter("shape", isVariadic: true, summary: "sizes, as integers or one list") }
