@@ -37,6 +37,7 @@ extension Session {
                 }
                 return .host(RecordObject(fields))
             })
-        try interpreter.registry.register(type: HostType("record", summary: "named values read as members (r.name)"))
+        try interpreter.registry.register(type: HostType("record", summary: "named values read as members (r.name)",
+                                                           detail: "save(r, \"r.json\") writes it as a JSON object, nested records, tensors and spectra included; save(r, \"r.csv\") only when every field is a number, string or bool."))
     }
 }

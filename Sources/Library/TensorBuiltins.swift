@@ -168,7 +168,7 @@ extension Session {
                     returns: "tensor or tensors", summary: "read a tensor (.npy) or named tensors (.safetensors)",
                     detail: "float64, float32, float16 and bfloat16 (safetensors F16, BF16) and integer dtypes load as float64, exactly. A corrupt file gives an error naming what is wrong.") { a in
                 let path = try a.string("path")
-                if path.hasSuffix(".safetensors") { return .host(TensorCollection(try SafeTensors.read(contentsOf: path))) }
+                if path.lowercased().hasSuffix(".safetensors") { return .host(TensorCollection(try SafeTensors.read(contentsOf: path))) }
                 return .wrap(try NPY.read(contentsOf: path))
             },
             Builtin("save", [BuiltinParameter("value", summary: "a tensor, named tensors, model, spectrum, tracker, history, record or plot"),

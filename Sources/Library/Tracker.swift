@@ -66,7 +66,7 @@ extension Session {
                     returns: "tracker", summary: "an empty series to fill during training: t.add(step, value)",
                     detail: """
                         Example: t = tracker("sum overlap"); train(m, data, steps: 500, every: 10, do: fn(s) { t.add(s, overlap(...)) }); \
-                        t.derivative().peak()
+                        t.derivative().peak(). save(t, "t.csv") writes the columns step,NAME; save(t, "t.json") writes {"name", "steps", "values"}.
                         """) { a in .host(TrackerObject(name: try a.string("name"))) })
         func tracker(_ v: Value) throws -> TrackerObject { try v.object(TrackerObject.self, named: "tracker") }
         try interpreter.registry.register(type: HostType(
