@@ -14,7 +14,7 @@ import Tensors
 /// | number, 1-d tensor or list | `value` | one per element |
 /// | 2-d tensor | `c0,c1,…` | one per row |
 /// | spectrum | `index,eigenvalue,v0,…,v{n−1}` | one per eigenpair (row i: λᵢ and eigenvector i) |
-/// | tracker | `step,NAME` | one per point |
+/// | tracker, or a list of trackers filled at the same steps | `step,NAME,…` | one per point |
 /// | history | `step,loss` and `train_acc`, `test_acc`, `test_loss` when recorded | one per step |
 /// | heatmap | `c0,c1,…` (numbered from the column origin) | one per row of the matrix |
 /// | line plot whose series share x | `X-LABEL,SERIES,…` | one per x |
@@ -25,7 +25,9 @@ extension Value {
     func csvTable() throws -> CSVTable {
         switch self {
         case .host(let spectrum as SpectrumObject): return spectrum.csvTable
-        case .host(let tracker as TrackerObject): return tracker.csvTable
+        case .host(let tracker as TrackerObject): return try TrackerObject.csvTable([tracker])
+        case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .host(is TrackerObject) = $0 { true } else { false } }):
+            return try TrackerObject.csvTable(items.compactMap { if case .host(let t as TrackerObject) = $0 { t } else { nil } })
         case .host(let history as HistoryObject): return history.csvTable
         case .host(let record as RecordObject): return try record.csvTable()
         case .host(let plot as PlotObject): return try plot.csvTable()
@@ -71,10 +73,16 @@ extension SpectrumObject {
 }
 
 extension TrackerObject {
-    /// `step,NAME`: one row per point.
-    var csvTable: CSVTable {
-        let steps = self.steps, values = self.values
-        return .numeric(header: ["step", name], rows: steps.count) { r, c in c == 0 ? steps[r] : values[r] }
+    /// `step,NAME1,NAME2,…`: one row per step, one column per tracker; the trackers must have
+    /// been filled at the same steps.
+    static func csvTable(_ trackers: [TrackerObject]) throws -> CSVTable {
+        let steps = trackers[0].steps
+        if let other = trackers.first(where: { $0.steps != steps }) {
+            throw LanguageError("trackers \(trackers[0].name) and \(other.name) were filled at different steps, so they make no one table; "
+                                + "save them one by one, or as .json", argument: "value")
+        }
+        let series = trackers.map(\.values)
+        return .numeric(header: ["step"] + trackers.map(\.name), rows: steps.count) { r, c in c == 0 ? steps[r] : series[c - 1][r] }
     }
 }
 

@@ -178,7 +178,7 @@ extension Session {
                     summary: "write a value in the format its path's extension names: .npy, .safetensors, .csv, .json or .svg",
                     detail: """
                         .npy holds one tensor; .safetensors a tensor, named tensors or a model's weights; .csv a header row, \
-                        then rows (a tensor of rank ≤ 2, a spectrum: index,eigenvalue,v0…; a tracker: step,NAME; a history; \
+                        then rows (a tensor of rank ≤ 2, a spectrum: index,eigenvalue,v0…; a tracker or list of trackers: step,NAME…; a history; \
                         a heatmap's matrix; a record of plain fields); .json any of these, records nested; .svg a plot. CSV \
                         and JSON numbers round-trip exactly; CSV writes nan, inf, -inf and JSON null for them. Any other \
                         extension is refused. See Documentation/Tensors.md.

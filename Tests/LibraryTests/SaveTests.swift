@@ -94,17 +94,27 @@ struct SaveTests {
     func trackerAndHistory() throws {
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        _ = output("""
+        let out = output("""
             t = tracker("sum overlap")
             t.add(0, 0.1)
             t.add(10, 1/3)
             t.add(20, 0/0)
             save(t, "\(dir.path)/t.csv")
             save(t, "\(dir.path)/t.json")
+            u = tracker("loss")
+            u.add(0, 3)
+            u.add(10, 2)
+            u.add(20, 1)
+            save([t, u], "\(dir.path)/tu.csv")
             m = tms(features: 4, hidden: 2, seed: 0)
             train(m, m.samples(8, seed: 1), steps: 2)
             save(m.history, "\(dir.path)/h.csv")
+            w = tracker("late")
+            w.add(5, 1)
+            save([t, w], "\(dir.path)/tw.csv")
             """)
+        #expect(out.contains("trackers sum overlap and late were filled at different steps, so they make no one table"))
+        #expect(try Self.text(dir, "tu.csv") == "step,sum overlap,loss\n0,0.1,3\n10,0.3333333333333333,2\n20,nan,1\n")
         #expect(try Self.text(dir, "t.csv") == "step,sum overlap\n0,0.1\n10,0.3333333333333333\n20,nan\n")
         #expect(try Self.text(dir, "t.json") == "{\n\"name\": \"sum overlap\",\n\"steps\": [0, 10, 20],\n\"values\": [0.1, 0.3333333333333333, null]\n}\n")
         let history = try Self.text(dir, "h.csv").split(separator: "\n")
