@@ -35,7 +35,7 @@ public final class Interpreter {
     /// An interpreter with the core builtins registered, writing to `sink`.
     public init(sink: OutputSink) {
         registry = BuiltinRegistry()
-        registry.register(CoreBuiltins.table)
+        do { try registry.register(CoreBuiltins.table) } catch { preconditionFailure("the core builtin table: \(error)") }
         evaluator = Evaluator(registry: registry, sink: sink)
     }
 

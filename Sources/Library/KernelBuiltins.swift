@@ -7,13 +7,13 @@ import Tensors
 
 /// The eNTK functions and the kernel, spectrum and regression tables.
 extension Session {
-    func installKernelBuiltins() {
+    func installKernelBuiltins() throws {
         let registry = interpreter.registry
-        registry.register([ntkBuiltin, regressBuiltin] + featureBuiltins)
+        try registry.register([ntkBuiltin, regressBuiltin] + featureBuiltins)
         for type in [kernelType, spectrumType, regressionType,
                      HostType("cliffs", summary: "the largest consecutive eigenvalue ratios; index or list them for positions"),
                      HostType("metrics", summary: "how well the linearised model matches the trained one")] {
-            registry.register(type: type)
+            try registry.register(type: type)
         }
     }
 

@@ -6,12 +6,12 @@ import Tensors
 
 /// Models, datasets, optimizers and training: the functions and the host types' tables.
 extension Session {
-    func installNetworkBuiltins() {
+    func installNetworkBuiltins() throws {
         let registry = interpreter.registry
-        registry.register(modelBuiltins + optimizerBuiltins + [trainBuiltin, loadWeightsBuiltin])
+        try registry.register(modelBuiltins + optimizerBuiltins + [trainBuiltin, loadWeightsBuiltin])
         for type in [modelType, datasetType, historyType, trainingType,
                      HostType("optimizer", summary: "an optimizer with its moments (sgd, adam, adamw)")] {
-            registry.register(type: type)
+            try registry.register(type: type)
         }
     }
 

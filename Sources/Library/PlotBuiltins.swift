@@ -52,10 +52,10 @@ public final class PlotObject: HostObject {
 
 /// `plot` and `heatmap`, and the plot type's table.
 extension Session {
-    func installPlotBuiltins() {
+    func installPlotBuiltins() throws {
         let registry = interpreter.registry
-        registry.register([plotBuiltin, heatmapBuiltin])
-        registry.register(type: HostType(
+        try registry.register([plotBuiltin, heatmapBuiltin])
+        try registry.register(type: HostType(
             "plot", summary: "a line plot or heatmap: echoes as terminal text; save(path) writes SVG",
             properties: [
                 HostProperty("svg", type: "string", summary: "the SVG document as text") { v in

@@ -22,8 +22,8 @@ public final class RecordObject: HostObject {
 }
 
 extension Session {
-    func installRecordBuiltins() {
-        interpreter.registry.register(
+    func installRecordBuiltins() throws {
+        try interpreter.registry.register(
             Builtin("record", [BuiltinParameter("pairs", isVariadic: true, summary: "name, value, name, value, …")],
                     returns: "record", summary: "bundle named values: record(\"model\", m, \"data\", d).model") { a in
                 guard a.rest.count % 2 == 0 else { throw LanguageError("record takes name, value pairs; got \(a.rest.count) arguments") }
@@ -37,6 +37,7 @@ extension Session {
                 }
                 return .host(RecordObject(fields))
             })
-        interpreter.registry.register(type: HostType("record", summary: "named values read as members (r.name)"))
+        try interpreter.registry.register(type: HostType("record", summary: "named values read as members (r.name)",
+                                                           detail: "save(r, \"r.json\") writes it as a JSON object, nested records, tensors and spectra included; save(r, \"r.csv\") only when every field is a number, string or bool."))
     }
 }

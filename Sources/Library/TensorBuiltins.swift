@@ -5,10 +5,13 @@ import Tensors
 /// The tensor functions and the `tensor` type's table: creation, arithmetic helpers, shape
 /// operations, reductions and files.
 extension Session {
-    func installTensorBuiltins() {
+    func installTensorBuiltins() throws {
         let registry = interpreter.registry
-        registry.register(creationBuiltins + shapeBuiltins + elementwiseBuiltins + reductionBuiltins + fileBuiltins)
-        registry.register(type: tensorType)
+        try registry.register(creationBuiltins + shapeBuiltins + fileBuiltins)
+        // These take over the core scalar `exp`, `sqrt`, `min`, `max`, … (numbers in still
+        // give numbers out): the one place a Library table replaces core builtins.
+        try registry.register(elementwiseBuiltins + reductionBuiltins, replacing: true)
+        try registry.register(type: tensorType)
     }
 
     private static var shapeParameter: BuiltinParameter { BuiltinParameter("shape", isVariadic: true, summary: "sizes, as integers or one list") }
@@ -163,39 +166,60 @@ extension Session {
         [
             Builtin("load", [BuiltinParameter("path", .string, summary: "a .npy or .safetensors file")],
                     returns: "tensor or tensors", summary: "read a tensor (.npy) or named tensors (.safetensors)",
-                    detail: "float64, float32 and integer dtypes load as float64. A corrupt file gives an error naming what is wrong.") { a in
+                    detail: "float64, float32, float16 and bfloat16 (safetensors F16, BF16) and integer dtypes load as float64, exactly. A corrupt file gives an error naming what is wrong.") { a in
                 let path = try a.string("path")
-                if path.hasSuffix(".safetensors") { return .host(TensorCollection(try SafeTensors.read(contentsOf: path))) }
+                if path.lowercased().hasSuffix(".safetensors") { return .host(TensorCollection(try SafeTensors.read(contentsOf: path))) }
                 return .wrap(try NPY.read(contentsOf: path))
             },
-            Builtin("save", [BuiltinParameter("value", summary: "a tensor or named tensors"),
-                             BuiltinParameter("path", .string, summary: "ending in .npy or .safetensors"),
+            Builtin("save", [BuiltinParameter("value", summary: "a tensor, named tensors, model, spectrum, tracker, history, record or plot"),
+                             BuiltinParameter("path", .string, summary: "ending in .npy, .safetensors, .csv or .json (.svg for a plot)"),
                              BuiltinParameter("precision", .string, default: .string("float64"), requiresLabel: true,
-                                              summary: "\"float64\" or \"float32\"")],
-                    summary: "write a tensor (.npy or .safetensors) or named tensors (.safetensors)") { a in
+                                              summary: "\"float64\" or \"float32\" (.npy and .safetensors)")],
+                    summary: "write a value in the format its path's extension names: .npy, .safetensors, .csv, .json or .svg",
+                    detail: """
+                        .npy holds one tensor; .safetensors a tensor, named tensors or a model's weights; .csv a header row, \
+                        then rows (a tensor of rank ≤ 2, a spectrum: index,eigenvalue,v0…; a tracker or list of trackers: step,NAME…; a history; \
+                        a heatmap's matrix; a record of plain fields); .json any of these, records nested; .svg a plot. CSV \
+                        and JSON numbers round-trip exactly; CSV writes nan, inf, -inf and JSON null for them. Any other \
+                        extension is refused. See Documentation/Tensors.md.
+                        """) { a in
                 let path = try a.string("path")
+                let format = try SaveFormat(path: path)
                 let precision: StoredPrecision
                 switch try a.string("precision") {
                 case "float64": precision = .float64
                 case "float32": precision = .float32
                 case let other: throw LanguageError("precision must be \"float64\" or \"float32\", got \"\(other)\"", argument: "precision")
                 }
-                let file: SafeTensorsFile
-                switch a["value"] {
-                case .host(let collection as TensorCollection): file = collection.file
-                case .host(let exporter as NamedTensorExporting): file = SafeTensorsFile(tensors: exporter.namedTensors)
-                default:
-                    let tensor = try a.tensor("value")
-                    if !path.hasSuffix(".safetensors") {
-                        try NPY.write(tensor, to: path, precision: precision)
-                        return .nothing
+                if precision == .float32, format != .npy, format != .safetensors {
+                    throw LanguageError("precision applies to .npy and .safetensors; .\(format.rawValue) numbers are written exactly", argument: "precision")
+                }
+                let value = a["value"]
+                guard value.hasFileForm else { throw Value.noFileForm(value) }
+                switch format {
+                case .npy:
+                    if case .host(let object) = value, !(object is TensorObject) {
+                        throw LanguageError(".npy holds one tensor, not a \(value.typeName)\(Value.formatsHint(for: value))", argument: "value")
                     }
-                    file = SafeTensorsFile(tensors: [("tensor", tensor)])
+                    try NPY.write(try a.tensor("value"), to: path, precision: precision)
+                case .safetensors:
+                    let file: SafeTensorsFile
+                    switch value {
+                    case .host(let collection as TensorCollection): file = collection.file
+                    case .host(let exporter as NamedTensorExporting): file = SafeTensorsFile(tensors: exporter.namedTensors)
+                    case .host(let object) where !(object is TensorObject):
+                        throw LanguageError(".safetensors holds tensors, not a \(value.typeName)\(Value.formatsHint(for: value))", argument: "value")
+                    default: file = SafeTensorsFile(tensors: [("tensor", try a.tensor("value"))])
+                    }
+                    try SafeTensors.write(file, to: path, precision: precision)
+                case .csv: try value.csvTable().write(to: path)
+                case .json: try value.jsonValue().write(to: path)
+                case .svg:
+                    guard case .host(let plot as PlotObject) = value else {
+                        throw LanguageError(".svg holds a plot, not a \(value.typeName)\(Value.formatsHint(for: value))", argument: "value")
+                    }
+                    try plot.save(path, argument: "path")
                 }
-                guard path.hasSuffix(".safetensors") else {
-                    throw LanguageError("named tensors are saved as .safetensors, not \"\(path)\"", argument: "path")
-                }
-                try SafeTensors.write(file, to: path, precision: precision)
                 return .nothing
             },
         ]
@@ -240,6 +264,21 @@ extension Session {
                     return try nest(try a.receiver(as: TensorObject.self).tensor)
                 },
             ])
+    }
+}
+
+/// The file formats `save` writes, named by the path's extension (any case).
+enum SaveFormat: String, CaseIterable {
+    case npy, safetensors, csv, json, svg
+
+    init(path: String) throws {
+        let name = (path as NSString).lastPathComponent
+        let ext = name.contains(".") ? (name as NSString).pathExtension.lowercased() : ""
+        guard let format = SaveFormat(rawValue: ext) else {
+            let said = ext.isEmpty ? "has no extension" : "ends in .\(ext)"
+            throw LanguageError("\"\(path)\" \(said): save writes .npy, .safetensors, .csv or .json (and .svg for a plot)", argument: "path")
+        }
+        self = format
     }
 }
 

@@ -60,16 +60,16 @@ public final class TrackerObject: HostObject {
 }
 
 extension Session {
-    func installTrackerBuiltins() {
-        interpreter.registry.register(
+    func installTrackerBuiltins() throws {
+        try interpreter.registry.register(
             Builtin("tracker", [BuiltinParameter("name", .string, default: .string("value"), summary: "a label for displays")],
                     returns: "tracker", summary: "an empty series to fill during training: t.add(step, value)",
                     detail: """
                         Example: t = tracker("sum overlap"); train(m, data, steps: 500, every: 10, do: fn(s) { t.add(s, overlap(...)) }); \
-                        t.derivative().peak()
+                        t.derivative().peak(). save(t, "t.csv") writes the columns step,NAME; save(t, "t.json") writes {"name", "steps", "values"}.
                         """) { a in .host(TrackerObject(name: try a.string("name"))) })
         func tracker(_ v: Value) throws -> TrackerObject { try v.object(TrackerObject.self, named: "tracker") }
-        interpreter.registry.register(type: HostType(
+        try interpreter.registry.register(type: HostType(
             "tracker", summary: "a series of (step, value) points recorded during training",
             properties: [
                 HostProperty("steps", type: "tensor", summary: "the steps") { .host(TensorObject(Tensor(try tracker($0).steps))) },

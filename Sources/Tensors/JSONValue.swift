@@ -1,20 +1,25 @@
 import Foundation
 
-/// A parsed JSON value with object keys kept in file order (safetensors headers are JSON and
-/// their key order is part of what a reader may want to show).
-indirect enum JSONValue: Equatable {
+/// A JSON value with object keys kept in order: what the parser reads (safetensors headers are
+/// JSON and their key order is part of what a reader may want to show) and what the JSON
+/// export writes (`JSONValue+Writing.swift`).
+public indirect enum JSONValue: Equatable, Sendable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
     /// The number's literal text; `integer` interprets it.
     case number(String)
+    /// An array of numbers kept as Doubles (written by the export, never produced by the
+    /// parser), so a large tensor needs no text per element until it is written.
+    case numbers([Double])
     case bool(Bool)
     case null
 
-    static func == (a: JSONValue, b: JSONValue) -> Bool {
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         case let (.array(x), .array(y)): return x == y
+        case let (.numbers(x), .numbers(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern }
         case let (.string(x), .string(y)), let (.number(x), .number(y)): return x == y
         case let (.bool(x), .bool(y)): return x == y
         case (.null, .null): return true

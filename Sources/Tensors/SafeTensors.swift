@@ -42,7 +42,8 @@ public struct SafeTensorsFile: Equatable, Sendable {
 /// name to `{"dtype": "F64", "shape": [2, 3], "data_offsets": [begin, end]}` (offsets relative
 /// to the byte after the header) plus an optional `"__metadata__"` string map, then the data.
 ///
-/// Reading accepts F64, F32, I64, I32, I16, I8, U8 and BOOL and returns Doubles. It checks, before
+/// Reading accepts F64, F32, F16, BF16, I64, I32, I16, I8, U8 and BOOL and returns Doubles
+/// (every F16 and BF16 value, subnormals, ±∞ and NaN included, is exactly a Double). It checks, before
 /// allocating anything of a stated size: N against the file size, the JSON (strictly, nesting at
 /// most 64), every shape (no negative dims, no overflowing element count), that each tensor's
 /// byte range lies inside the data and equals shape × dtype size, and that the ranges tile the
@@ -50,6 +51,7 @@ public struct SafeTensorsFile: Equatable, Sendable {
 public enum SafeTensors {
     static let elementTypes: [String: StoredElementType] = [
         "F64": .init(kind: .float, size: 8, bigEndian: false), "F32": .init(kind: .float, size: 4, bigEndian: false),
+        "F16": .init(kind: .half, size: 2, bigEndian: false), "BF16": .init(kind: .bfloat, size: 2, bigEndian: false),
         "I64": .init(kind: .signed, size: 8, bigEndian: false), "I32": .init(kind: .signed, size: 4, bigEndian: false),
         "I16": .init(kind: .signed, size: 2, bigEndian: false), "I8": .init(kind: .signed, size: 1, bigEndian: false),
         "U8": .init(kind: .unsigned, size: 1, bigEndian: false), "BOOL": .init(kind: .bool, size: 1, bigEndian: false),

@@ -2,7 +2,9 @@ import Foundation
 
 /// An element type as stored in a tensor file: how to turn `size` bytes into a Double.
 struct StoredElementType: Equatable {
-    enum Kind { case float, signed, unsigned, bool }
+    /// `.float` is IEEE binary64 or binary32 by `size`; `.half` is IEEE binary16 (F16) and
+    /// `.bfloat` bfloat16 (BF16: the top 16 bits of a binary32), both 2 bytes.
+    enum Kind { case float, half, bfloat, signed, unsigned, bool }
     var kind: Kind
     var size: Int
     var bigEndian: Bool
@@ -29,6 +31,8 @@ struct StoredElementType: Equatable {
         switch (kind, size) {
         case (.float, 8): return Double(bitPattern: raw(UInt64.self))
         case (.float, 4): return Double(Float(bitPattern: raw(UInt32.self)))
+        case (.half, 2): return StoredElementType.half(raw(UInt16.self))
+        case (.bfloat, 2): return Double(Float(bitPattern: UInt32(raw(UInt16.self)) << 16))
         case (.signed, 8): return Double(raw(Int64.self))
         case (.signed, 4): return Double(raw(Int32.self))
         case (.signed, 2): return Double(raw(Int16.self))
@@ -39,6 +43,18 @@ struct StoredElementType: Equatable {
         case (.unsigned, 1): return Double(raw(UInt8.self))
         case (.bool, 1): return raw(UInt8.self) != 0 ? 1 : 0
         default: return .nan
+        }
+    }
+
+    /// The IEEE binary16 value with bit pattern `bits`, exactly: 1 sign bit, 5 exponent bits
+    /// (bias 15), 10 fraction bits; exponent 0 is subnormal (fraction · 2⁻²⁴), 31 is ∞ or NaN.
+    static func half(_ bits: UInt16) -> Double {
+        let sign: FloatingPointSign = bits & 0x8000 != 0 ? .minus : .plus
+        let exponent = Int(bits >> 10 & 0x1F), fraction = Double(bits & 0x3FF)
+        switch exponent {
+        case 0: return Double(sign: sign, exponent: -24, significand: fraction)
+        case 31: return fraction == 0 ? Double(sign: sign, exponent: 0, significand: .infinity) : .nan
+        default: return Double(sign: sign, exponent: exponent - 15, significand: 1 + fraction / 1024)
         }
     }
 }

@@ -9,7 +9,7 @@ struct ArgumentConstraintTests {
 
     func session() -> Session {
         let s = Session()
-        s.interpreter.registry.register(Builtin("paint", [
+        try! s.interpreter.registry.register(Builtin("paint", [
             BuiltinParameter("colour", .choice(of: Colour.self), default: .string("red"), requiresLabel: true),
             BuiltinParameter("coats", .count, default: .number(1), requiresLabel: true),
             BuiltinParameter("gloss", .bounded(.number, .within(0, 1)), default: .number(0.5), requiresLabel: true),
@@ -65,7 +65,7 @@ struct HelpByMemberTests {
     @Test("help on a bare method name answers with the method of every type that has it")
     func bareMethod() throws {
         let s = Session()
-        s.interpreter.registry.register(type: HostType("gadget", summary: "a test type", methods: [
+        try s.interpreter.registry.register(type: HostType("gadget", summary: "a test type", methods: [
             Builtin("spin", [BuiltinParameter("turns", .count)], summary: "spin it") { _ in .nothing },
         ]))
         let text = try #require(s.interpreter.help("spin"))

@@ -8,7 +8,7 @@ private func threadSession() -> Session {
     let session = Session()
     nonisolated(unsafe) var nextNumber = 0
     let lock = NSLock()
-    session.interpreter.registry.register(Builtin("thread", returns: "number", summary: "names the current thread") { _ in
+    try! session.interpreter.registry.register(Builtin("thread", returns: "number", summary: "names the current thread") { _ in
         let dictionary = Thread.current.threadDictionary
         if let number = dictionary["entk.test.threadNumber"] as? Int { return .number(Double(number)) }
         let number = lock.withLock { nextNumber += 1; return nextNumber }
@@ -53,7 +53,7 @@ func recursionStillBounded() {
 @Test("runaway recursion through a builtin's callback names file:line (the builtin's call)")
 func recursionThroughCallbackHasLocation() {
     let session = Session()
-    session.interpreter.registry.register(Builtin("apply", [BuiltinParameter("f", .function, summary: "a function")],
+    try! session.interpreter.registry.register(Builtin("apply", [BuiltinParameter("f", .function, summary: "a function")],
                                                   returns: "any", summary: "calls f") { arguments in
         try arguments.context.call(arguments["f"], [])
     })
@@ -68,7 +68,7 @@ func hostErrorPrefixedOnce() {
     let session = Session()
     for (name, message) in [("shape", "shape: cannot reshape"), ("eye", "full: invalid shape (-1, -1)"),
                             ("load", "cannot access 'f': no such file"), ("tms", "tms.train: lr must be positive")] {
-        session.interpreter.registry.register(Builtin(name, returns: "none", summary: "fails") { _ in
+        try! session.interpreter.registry.register(Builtin(name, returns: "none", summary: "fails") { _ in
             throw HostFailure(description: message)
         })
     }

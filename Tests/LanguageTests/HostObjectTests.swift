@@ -63,11 +63,11 @@ final class FakeVector: HostObject {
 private func vectorSession() -> Session {
     let session = Session()
     let registry = session.interpreter.registry
-    registry.register(Builtin("vec", [BuiltinParameter("values", .number, isVariadic: true, summary: "the elements")],
+    try! registry.register(Builtin("vec", [BuiltinParameter("values", .number, isVariadic: true, summary: "the elements")],
                               returns: "vec", summary: "a vector of the given numbers") { arguments in
         .host(FakeVector(arguments.rest.compactMap { if case .number(let x) = $0 { return x } else { return nil } }))
     })
-    registry.register(type: HostType("vec", summary: "a vector of numbers", properties: [
+    try! registry.register(type: HostType("vec", summary: "a vector of numbers", properties: [
         HostProperty("size", type: "number", summary: "number of elements") { value in
             guard case .host(let object as FakeVector) = value else { return .nothing }
             return .number(Double(object.values.count))
@@ -163,7 +163,7 @@ func hostIteration() {
 @Test("builtins can call back into the language")
 func callbacks() {
     let session = vectorSession()
-    session.interpreter.registry.register(Builtin("apply", [BuiltinParameter("f", .function), BuiltinParameter("x")],
+    try! session.interpreter.registry.register(Builtin("apply", [BuiltinParameter("f", .function), BuiltinParameter("x")],
                                                   returns: "any", summary: "f(x)") { arguments in
         try arguments.context.call(arguments["f"], [arguments["x"]])
     })

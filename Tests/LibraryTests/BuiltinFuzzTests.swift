@@ -39,7 +39,7 @@ struct BuiltinFuzzTests {
     static let numbers = ["0", "-1", "0.5", "0/0", "1/0", "-1/0", "1e308", "-1e-308"]
     /// Paths are relative to the fuzz directory: `fifo` is a named pipe made there (reading it
     /// would block forever). No device is named: a writer that regressed could replace it as root.
-    static let strings = ["\"\"", "\"zzz\"", "\"fifo\"", "\"fifo.npy\"", "\"/nonexistent/x.npy\"", "\"out.npy\"", "\"out.safetensors\"", "\"out.svg\""]
+    static let strings = ["\"\"", "\"zzz\"", "\"fifo\"", "\"fifo.npy\"", "\"/nonexistent/x.npy\"", "\"out.npy\"", "\"out.safetensors\"", "\"out.svg\"", "\"out.csv\"", "\"out.json\""]
     static let lists = ["[]", "[0]", "[-1, 2]", "[2^31, 2^31]", "[0.5, \"a\"]", "[[1, 2], [3]]", "[1e9, 1e9]"]
     static let wrongTypes = ["none", "\"text\"", "[1]", "ft", "fm"]
 

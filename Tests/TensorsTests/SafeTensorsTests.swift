@@ -106,10 +106,44 @@ struct SafeTensorsTests {
         expectError(file("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", data: eight), "gap or overlap")
         expectError(file("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", data: eight), "cover 4 of the 8")
         expectError(file("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}, \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", data: eight), "appears twice")
-        expectError(file("{\"a\": {\"dtype\": \"BF16\", \"shape\": [4], \"data_offsets\": [0, 8]}}", data: eight), "unsupported dtype 'BF16'")
+        expectError(file("{\"a\": {\"dtype\": \"F8_E4M3\", \"shape\": [8], \"data_offsets\": [0, 8]}}", data: eight), "unsupported dtype 'F8_E4M3'")
         expectError(file("{\"a\": {\"shape\": [1], \"data_offsets\": [0, 8]}}", data: eight), "lacks 'dtype'")
         expectError(file("{\"__metadata__\": {\"k\": 1}}"), "not a string")
         expectError(file("{\"a\": \"\\ud800\"}"), "unpaired surrogate")
+    }
+
+    /// Little-endian bytes of 16-bit patterns.
+    func halves(_ bits: [UInt16]) -> [UInt8] { bits.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
+
+    @Test("F16 tensors load as the exact Doubles their bits encode: normals, the largest, subnormals, ±inf, nan")
+    func readsHalfPrecision() throws {
+        // 1.0, -2.5, 65504 (largest), 2⁻¹⁴ (smallest normal), 2⁻²⁴ (smallest subnormal),
+        // 1023·2⁻²⁴ (largest subnormal), -0, inf, -inf, nan.
+        let bits: [UInt16] = [0x3C00, 0xC100, 0x7BFF, 0x0400, 0x0001, 0x03FF, 0x8000, 0x7C00, 0xFC00, 0x7E00]
+        let bytes = file("{\"h\": {\"dtype\": \"F16\", \"shape\": [2, 5], \"data_offsets\": [0, 20]}}", data: halves(bits))
+        let h = try #require(try SafeTensors.read(bytes)["h"])
+        #expect(h.shape == [2, 5])
+        let expected: [Double] = [1, -2.5, 65504, 0x1p-14, 0x1p-24, 1023 * 0x1p-24, -0.0, .infinity, -.infinity]
+        for (i, x) in expected.enumerated() {
+            #expect(h.storage[i].bitPattern == x.bitPattern, "element \(i): \(h.storage[i]) ≠ \(x)")
+        }
+        #expect(h.storage[9].isNaN)
+    }
+
+    @Test("BF16 tensors load as the exact Doubles their bits encode")
+    func readsBFloat16() throws {
+        // 1.0, -2.5, 3.140625 (0x4049), 2⁻¹³³ (smallest subnormal), inf, nan.
+        let bits: [UInt16] = [0x3F80, 0xC020, 0x4049, 0x0001, 0x7F80, 0x7FC0]
+        let bytes = file("{\"b\": {\"dtype\": \"BF16\", \"shape\": [6], \"data_offsets\": [0, 12]}}", data: halves(bits))
+        let b = try #require(try SafeTensors.read(bytes)["b"])
+        #expect(Array(b.storage.prefix(5)) == [1, -2.5, 3.140625, 0x1p-133, .infinity])
+        #expect(b.storage[5].isNaN)
+    }
+
+    @Test("an F16 tensor whose byte range does not match its shape is refused")
+    func halfSizeIsChecked() throws {
+        let bytes = file("{\"h\": {\"dtype\": \"F16\", \"shape\": [3], \"data_offsets\": [0, 8]}}", data: [UInt8](repeating: 0, count: 8))
+        #expect(throws: TensorError.self) { try SafeTensors.read(bytes) }
     }
 
     @Test("every truncation of a valid file is refused")

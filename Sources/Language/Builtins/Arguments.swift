@@ -2,7 +2,9 @@
 ///
 /// Binding has already checked counts, labels and types against the signature, so the typed
 /// accessors only convert; they still throw rather than trap if a handler asks for the wrong
-/// type or an unknown name.
+/// type. Reading a name the signature does not declare (a misspelling, a parameter removed
+/// from the table) is a bug in the handler: it reads `none` and is noted in the registry's
+/// `undeclaredReads`, which a test checks after calling every builtin and method.
 public struct Arguments {
     /// The callee's name, for messages (`randn`, `kernel.eig`).
     public let callee: String
@@ -22,8 +24,16 @@ public struct Arguments {
         self.rest = rest
     }
 
-    /// The bound value (defaults filled in), or `none` for an unknown name.
-    public subscript(name: String) -> Value { values[name] ?? .nothing }
+    /// The bound value (defaults filled in). Every declared, non-variadic parameter has one;
+    /// any other name is a programming error (noted in `BuiltinRegistry.undeclaredReads`) and
+    /// reads `none`.
+    public subscript(name: String) -> Value {
+        guard let value = values[name] else {
+            context.registry.noteUndeclaredRead(callee: callee, name: name)
+            return .nothing
+        }
+        return value
+    }
 
     /// Whether the argument was bound to something other than `none`.
     public func has(_ name: String) -> Bool { !(self[name].isNothing) }
@@ -108,3 +118,4 @@ public final class CallContext {
     /// The global binding called `name`, if any.
     public func global(_ name: String) -> Value? { evaluator.globals.values[name] }
 }
+

@@ -10,20 +10,41 @@ public final class BuiltinRegistry {
     /// Value types (host types, and core types given methods) by type name.
     public private(set) var types: [String: HostType] = [:]
 
+    /// Argument names that handlers read but their tables do not declare, oldest first (at
+    /// most 100), as messages: "`f` reads argument `x`, which its parameter table does not
+    /// declare". Such a read gets `none`, so a misspelt name would quietly ignore what the user
+    /// wrote; `ArgumentDeclarationTests` calls every builtin and method and expects none here.
+    public private(set) var undeclaredReads: [String] = []
+
     public init() {}
 
-    /// Adds a function, replacing any function of the same name.
-    public func register(_ builtin: Builtin) {
+    func noteUndeclaredRead(callee: String, name: String) {
+        guard undeclaredReads.count < 100 else { return }
+        undeclaredReads.append("`\(callee)` reads argument `\(name)`, which its parameter table does not declare")
+    }
+
+    /// Adds a function. A name already registered is refused (`RegistrationConflict`) unless
+    /// `replacing` says the replacement is meant, as when the tensor table's `sqrt` takes over
+    /// the core one: a table can never silently shadow another's builtin.
+    public func register(_ builtin: Builtin, replacing: Bool = false) throws {
+        guard replacing || functions[builtin.name] == nil else { throw RegistrationConflict(kind: "function", name: builtin.name) }
         functions[builtin.name] = builtin
     }
 
-    /// Adds several functions.
-    public func register(_ builtins: [Builtin]) {
-        for builtin in builtins { register(builtin) }
+    /// Adds several functions (all or none: a conflict is found before any is added).
+    public func register(_ builtins: [Builtin], replacing: Bool = false) throws {
+        if !replacing {
+            var seen = Set<String>()
+            for builtin in builtins where functions[builtin.name] != nil || !seen.insert(builtin.name).inserted {
+                throw RegistrationConflict(kind: "function", name: builtin.name)
+            }
+        }
+        for builtin in builtins { try register(builtin, replacing: true) }
     }
 
-    /// Adds a type's table, replacing any table for the same type name.
-    public func register(type: HostType) {
+    /// Adds a type's table. A type name already registered is refused unless `replacing`.
+    public func register(type: HostType, replacing: Bool = false) throws {
+        guard replacing || types[type.name] == nil else { throw RegistrationConflict(kind: "type", name: type.name) }
         types[type.name] = type
     }
 
@@ -47,4 +68,20 @@ public final class BuiltinRegistry {
 
     /// Type names, sorted.
     public var typeNames: [String] { types.keys.sorted() }
+}
+
+/// A builtin or type registered under a name that is already taken, without `replacing: true`.
+public struct RegistrationConflict: Error, Equatable, CustomStringConvertible {
+    /// `"function"` or `"type"`.
+    public var kind: String
+    public var name: String
+
+    public init(kind: String, name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    public var description: String {
+        "a builtin \(kind) named `\(name)` is already registered; pass `replacing: true` to replace it on purpose"
+    }
 }
