@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensors", "LinearAlgebra"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Networks", "TestSupport"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "TestSupport"]),

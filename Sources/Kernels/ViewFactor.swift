@@ -8,6 +8,8 @@ import Networks
 /// - trace: row n of A is [s_0 J[n·C+0] | … | s_{C−1} J[n·C+C−1]] / √C   (width C·P; a free reshape)
 /// - mean: row n of A is (1/C) Σ_c s_c J[n·C + c]               (width P)
 /// - pair(c1, c2): L row n = s_c1 J[n·C+c1], R row n = s_c2 J[n·C+c2]   (width P)
+/// The mean and pair rows come straight from a backward pass of the combined seeds
+/// (`DifferentiableModel.jacobian(_:seeds:groups:)`), never through the C per-output rows.
 /// with s_c = I_c^{β/2} the importance rescaling (1 without it).
 struct ViewFactor {
     let model: any DifferentiableModel
@@ -45,13 +47,13 @@ struct ViewFactor {
 
     /// Samples per Jacobian block so that one block's Jacobian stays under `bytes`.
     func blockSamples(bytes: Int) -> Int {
-        let perSample = max(1, MemoryBudget.matrixBytes(outputs, parameters))
+        let perSample = max(1, MemoryBudget.matrixBytes(seedsPerSample, parameters))
         return max(1, min(samples, bytes / perSample))
     }
 
     /// Bytes of one block's Jacobian plus its factor rows.
     func blockBytes(samplesPerBlock b: Int) -> Int {
-        2 * MemoryBudget.matrixBytes(b * outputs, parameters)
+        2 * MemoryBudget.matrixBytes(b * seedsPerSample, parameters)
     }
 
     /// Kernel row indices held by the block of samples `range`, in the order `rows(of:)` returns them.
@@ -60,15 +62,40 @@ struct ViewFactor {
         return Array(range)
     }
 
+    /// Seeds per input: the views that combine outputs back-propagate the combination, so the
+    /// mean view costs one backward pass per input (J̄ = ∇ of the mean output) and a pair two.
+    var seedsPerSample: Int {
+        switch view {
+        case .flat, .trace: return outputs
+        case .mean: return 1
+        case .pair(let a, let b): return a == b ? 1 : 2
+        }
+    }
+
+    /// The seeds (m×C) whose Jacobian rows are this view's factor rows: s_c/C for the mean,
+    /// s_c1 e_c1 (and s_c2 e_c2) for a pair; nil (the unit seeds) for flat and trace.
+    private var seeds: Matrix? {
+        switch view {
+        case .flat, .trace: return nil
+        case .mean: return Matrix(rows: 1, cols: outputs, storage: scales.map { $0 / Double(outputs) })
+        case .pair(let a, let b):
+            var s = Matrix(rows: a == b ? 1 : 2, cols: outputs)
+            s[0, a] = scales[a]
+            if a != b { s[1, b] = scales[b] }
+            return s
+        }
+    }
+
     /// The factor rows (left, and right for an off-diagonal pair) of the samples in `range`.
     func rows(of range: Range<Int>) throws -> (left: Matrix, right: Matrix?) {
         try Interruption.poll("the kernel build (inputs \(range.lowerBound)..<\(range.upperBound) of \(samples))")
         let x = Matrix(rows: range.count, cols: inputs.cols,
                        storage: Array(inputs.storage[(range.lowerBound * inputs.cols)..<(range.upperBound * inputs.cols)]))
-        let j = try model.jacobian(x, groups: groups)
+        let m = seedsPerSample
+        let j = try model.jacobian(x, seeds: seeds, groups: groups)
         let b = range.count, c = outputs, p = parameters
-        guard j.rows == b * c, j.cols == p else {
-            throw KernelError.shapeMismatch("the model's Jacobian is \(j.rows)×\(j.cols), expected \(b * c)×\(p)")
+        guard j.rows == b * m, j.cols == p else {
+            throw KernelError.shapeMismatch("the model's Jacobian is \(j.rows)×\(j.cols), expected \(b * m)×\(p)")
         }
         switch view {
         case .flat:
@@ -83,24 +110,11 @@ struct ViewFactor {
             for n in 0..<b { for ci in 0..<c { scaleRow(&a, n * c + ci, by: scales[ci] * root) } }
             return (Matrix(rows: b, cols: c * p, storage: a.storage), nil)
         case .mean:
-            var a = Matrix(rows: b, cols: p)
-            j.storage.withUnsafeBufferPointer { jp in
-                a.storage.withUnsafeMutableBufferPointer { ap in
-                    for n in 0..<b {
-                        for ci in 0..<c {
-                            BLAS.axpy(count: p, alpha: scales[ci] / Double(c), jp.baseAddress! + (n * c + ci) * p,
-                                      ap.baseAddress! + n * p)
-                        }
-                    }
-                }
-            }
-            return (a, nil)
+            return (j, nil)
         case .pair(let c1, let c2):
-            var l = Matrix(rows: b, cols: p)
-            for n in 0..<b { copyRow(j, n * c + c1, into: &l, n, scale: scales[c1]) }
-            if c1 == c2 { return (l, nil) }
-            var r = Matrix(rows: b, cols: p)
-            for n in 0..<b { copyRow(j, n * c + c2, into: &r, n, scale: scales[c2]) }
+            if c1 == c2 { return (j, nil) }
+            var l = Matrix(rows: b, cols: p), r = Matrix(rows: b, cols: p)
+            for n in 0..<b { copyRow(j, 2 * n, into: &l, n, scale: 1); copyRow(j, 2 * n + 1, into: &r, n, scale: 1) }
             return (l, r)
         }
     }

@@ -62,6 +62,28 @@ extension Session {
                 return .host(ModelObject(try MLPModel(sizes: sizes, activation: try Session.activation(a), bias: try a.bool("bias"),
                                                       seed: try self.modelSeed(a))))
             },
+            Builtin("transformer", [BuiltinParameter("vocab", .bounded(.integer, .within(1, 1_000_000)), default: .number(30), requiresLabel: true, summary: "V, the vocabulary size (token ids 0..<V)"),
+                                    BuiltinParameter("d_model", .count, default: .number(64), requiresLabel: true, summary: "D, the residual width"),
+                                    BuiltinParameter("heads", .count, default: .number(4), requiresLabel: true, summary: "H, attention heads per block"),
+                                    BuiltinParameter("d_head", .count, default: .number(16), requiresLabel: true, summary: "E, the width of one head"),
+                                    BuiltinParameter("d_mlp", .count, default: .number(256), requiresLabel: true, summary: "M, the MLP's hidden width"),
+                                    BuiltinParameter("layers", .count, default: .number(1), requiresLabel: true, summary: "transformer blocks"),
+                                    BuiltinParameter("context", .count, default: .number(3), requiresLabel: true, summary: "T, tokens per input (inputs are N×T)"),
+                                    BuiltinParameter("act", .choice(of: Activation.self), default: .string("relu"), requiresLabel: true, summary: "the MLP's nonlinearity"),
+                                    BuiltinParameter("layernorm", .bool, default: .bool(false), requiresLabel: true, summary: "LayerNorm before attention, MLP and unembedding"),
+                                    BuiltinParameter("bias", .bool, default: .bool(false), requiresLabel: true, summary: "biases b_Q, b_K, b_V, b_O, b_in, b_out, b_U"),
+                                    BuiltinParameter("positions", .choice(["last", "all"]), default: .string("last"), requiresLabel: true,
+                                                     summary: "logits at the last position (V outputs) or every position (T·V)"),
+                                    Session.seedParameter],
+                    returns: "model", summary: "a decoder-only transformer with TransformerLens' names and shapes",
+                    detail: "Defaults are the paper's one-layer model (SCIENCE.md §4). Groups `embed.W_E` [V, D], `pos_embed.W_pos` [T, D], `blocks.0.attn.W_Q` [H, D, E] (W_K, W_V), `W_O` [H, E, D], `blocks.0.mlp.W_in` [D, M], `W_out` [M, D], `unembed.W_U` [D, V], and with bias:/layernorm: the b_* and ln*.w/b tensors. A TransformerLens state dict saved as safetensors loads with `load_weights`.") { [unowned self] a in
+                let c = Transformer.Configuration(vocabulary: try a.integer("vocab"), width: try a.integer("d_model"), heads: try a.integer("heads"),
+                                                  headWidth: try a.integer("d_head"), mlpWidth: try a.integer("d_mlp"), blocks: try a.integer("layers"),
+                                                  context: try a.integer("context"), activation: try a.choice("act", as: Activation.self),
+                                                  layerNorm: try a.bool("layernorm"), bias: try a.bool("bias"),
+                                                  allPositions: try a.string("positions") == "all")
+                return .host(ModelObject(try Transformer(c, seed: try self.modelSeed(a))))
+            },
             Builtin("modular", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000)), default: .number(29), requiresLabel: true, summary: "the modulus"),
                                 BuiltinParameter("op", .choice(["add", "sub", "mul"]), default: .string("add"), requiresLabel: true),
                                 BuiltinParameter("train", .bounded(.number, .within(0, 1)), default: .number(0.7), requiresLabel: true, summary: "fraction of pairs for training"),
@@ -279,7 +301,7 @@ extension Session {
     private var loadWeightsBuiltin: Builtin {
         Builtin("load_weights", [BuiltinParameter("model", .host("model")), BuiltinParameter("path", .string, summary: "a .safetensors file")],
                 summary: "set a model's parameters from named tensors in a .safetensors file",
-                detail: "Names and shapes: tms `W` m×n, `b` n; modmlp `W1` width×2p, `W2` p×width; mlp `layerK.weight` out×in, `layerK.bias`. A mismatch names the tensor and both shapes.") { a in
+                detail: "Names and shapes: tms `W` m×n, `b` n; modmlp `W1` width×2p, `W2` p×width; mlp `layerK.weight` out×in, `layerK.bias`; transformer: TransformerLens' names (`embed.W_E`, `blocks.0.attn.W_Q`, …; its `attn.mask` and `attn.IGNORE` buffers are skipped). A mismatch names the tensor and both shapes.") { a in
             let object = try a.host("model", as: ModelObject.self)
             let file = try SafeTensors.read(contentsOf: try a.string("path"))
             var tensors: [String: Tensor] = [:]

@@ -129,3 +129,23 @@ public final class Transformer: LayeredModel {
         name.hasSuffix(".attn.mask") || name.hasSuffix(".attn.IGNORE")
     }
 }
+
+extension Transformer {
+    /// The residual stream the unembedding reads (after `ln_final` when there is one), N × D at
+    /// the last position (N·T × D with `allPositions`): logits = h W_U + b_U.
+    public func finalResidual(_ x: Matrix) throws -> Matrix {
+        try checkInputs(x, argument: "inputs")
+        let body = LayerStack(Array(layerStack.layers.dropLast()))
+        let rows = x.rows * body.outputPositions(positions)
+        var h = Matrix(rows: rows, cols: body.outputWidth)
+        guard x.rows > 0 else { return h }
+        parameters.withUnsafeBufferPointer { tp in
+            x.storage.withUnsafeBufferPointer { xp in
+                h.storage.withUnsafeMutableBufferPointer { hp in
+                    body.forward(xp.baseAddress!, Batch(examples: x.rows, positions: positions), tp.baseAddress!, into: hp.baseAddress!)
+                }
+            }
+        }
+        return h
+    }
+}

@@ -36,6 +36,7 @@ enum Fixture {
             }
             try m.setParameters(p)
             return m
+        case "modmlp":
             return try ModularMLP(p: 5, width: 8, activation: Activation(name: parts[1])!, seed: seed)
         default:
             return try MLPModel(sizes: [3, 5, 4, 2], activation: Activation(name: parts[1])!, bias: parts[2] == "bias", seed: seed)
