@@ -59,6 +59,15 @@ public final class TerminalProgress: ProgressReporter {
         draw("\r\u{1B}[K" + Self.line(label: label, done: done, total: total, detail: detail, width: width))
     }
 
+    /// Clears the line before other output reaches the terminal, so a result never lands on the
+    /// end of a progress line (the console's standard streams call it before every write); the
+    /// next `update` draws the line again below the output.
+    public func yieldLine() {
+        guard isTerminal, active, lastDraw != nil else { return }
+        draw("\r\u{1B}[K")
+        lastDraw = nil
+    }
+
     public func end() {
         guard active else { return }
         active = false

@@ -74,6 +74,21 @@ struct ProgressTests {
                           "\r\u{1B}[Ktrain  4/4  100%", "\r\u{1B}[K"])
     }
 
+    @Test("output during a task clears the progress line first; the next update draws it again")
+    func yieldsToOutput() {
+        var drawn: [String] = []
+        var clock = 0.0
+        let progress = TerminalProgress(isTerminal: true, draw: { drawn.append($0) }, now: { clock },
+                                        stopRequested: { false }, minimumInterval: 0.1)
+        progress.yieldLine()                                     // no task: nothing to clear
+        progress.begin(total: 4, label: "train")
+        progress.yieldLine()                                     // a hook prints: the line goes
+        clock = 0.01; progress.update(done: 1, detail: nil)      // drawn again at once
+        progress.end()
+        progress.yieldLine()
+        #expect(drawn == ["\r\u{1B}[Ktrain  0/4  0%", "\r\u{1B}[K", "\r\u{1B}[Ktrain  1/4  25%", "\r\u{1B}[K"])
+    }
+
     @Test("the line is cut to the width and shows a count when the total is unknown")
     func lineFormat() {
         #expect(TerminalProgress.line(label: "eig", done: 7, total: nil, detail: nil, width: 79) == "eig  7")
