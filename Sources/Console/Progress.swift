@@ -74,15 +74,18 @@ public final class TerminalProgress: ProgressReporter {
         if isTerminal && lastDraw != nil { draw("\r\u{1B}[K") }
     }
 
-    /// The progress line: `label  done/total  pct%  detail`, cut to `width` characters.
+    /// The progress line: `label  done/total  pct%  detail` (`label …` before an unknown total
+    /// has a count), cut to `width` characters.
     public static func line(label: String, done: Int, total: Int?, detail: String?, width: Int) -> String {
         var parts = [label]
         if let total, total > 0 {
             let percent = min(100, max(0, done * 100 / total))
             parts.append("\(done)/\(total)")
             parts.append("\(percent)%")
-        } else {
+        } else if done > 0 {
             parts.append("\(done)")
+        } else {
+            parts[0] += " …"   // started, nothing counted yet (an eigen solve)
         }
         if let detail, !detail.isEmpty { parts.append(detail) }
         let text = parts.joined(separator: "  ")
