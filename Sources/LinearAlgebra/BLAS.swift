@@ -19,9 +19,16 @@ public enum BLAS {
                             b: UnsafePointer<Double>, ldb: Int,
                             beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
         guard m > 0, n > 0 else { return }
-        cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        BLASThreads.run(small: m * n * k < singleThreadBelow) {
+            cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
+                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
     }
+
+    /// Products of fewer multiply-adds (m·n·k) run on one thread: 2²³ ≈ 8.4 M, about 0.1 ms on
+    /// one core of this machine, below which a second thread's wake-up and join cost more than
+    /// its half of the work (OpenBLAS's own cut-off is 2¹⁸).
+    public static let singleThreadBelow = 1 << 23
 
     /// C ← α·A·Aᵀ + β·C (trans = .none, A is n×k) or α·Aᵀ·A + β·C (trans = .transpose, A is k×n),
     /// writing the **upper** triangle of the n×n matrix C only. Cost: n²·k flops.
