@@ -118,6 +118,8 @@ extension ConsoleSession {
     func runLessonInputs(_ run: PendingLessonRun) -> (output: [ExpectedLine], interrupted: Bool) {
         var lines: [ExpectedLine] = []
         var interrupted = false
+        runningLessonInputs = true
+        defer { runningLessonInputs = false }
         func show(_ note: [String]) {
             let text = Lesson.text(note)
             guard !text.isEmpty else { return }

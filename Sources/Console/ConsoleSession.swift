@@ -46,6 +46,8 @@ public struct SessionEntry: Sendable, Equatable {
     public var proseAfter: String? = nil
     /// The figures this input showed or saved (inputs of a `.read` count for the `.read`).
     public var figures: [EngineFigure] = []
+    /// True for an input a lesson step ran, false for one the user typed.
+    public var isLessonInput = false
 }
 
 /// Sends what the engine and meta-commands write to the display and to every input
@@ -96,6 +98,8 @@ public final class ConsoleSession {
     var pendingLessonRun: PendingLessonRun?
     /// Prose for the entry of the input now running (set by `.lesson`/`.next`).
     var pendingProse: String?
+    /// True while a lesson step runs its inputs (their entries are marked as the lesson's).
+    var runningLessonInputs = false
 
     var transcript: Transcript?
     /// Canonical paths of the files being read, outermost first (cycle detection).
@@ -171,7 +175,8 @@ public final class ConsoleSession {
             pendingProse = nil
             let figures = engine.takeFigures()
             if recordsEntries {
-                entries.append(SessionEntry(text: input, output: output, isRecorded: isRecorded, prose: prose, figures: figures))
+                entries.append(SessionEntry(text: input, output: output, isRecorded: isRecorded, prose: prose, figures: figures,
+                                            isLessonInput: runningLessonInputs))
                 if isRecorded { transcript?.append(input: input, output: output) }
             }
             if timerEnabled { router.display.write("time \(Self.formatSeconds(elapsed))\n") }

@@ -7,7 +7,8 @@ import Tensors
 ///
 /// Entries of console-management commands (`.save`, `.history`, `.export` …) are left out, as
 /// in `.save`; the `.lesson`/`.next` inputs appear only as the prose they showed, and the
-/// inputs a lesson step ran follow as ordinary inputs, with the step's `#>` notes as prose.
+/// inputs a lesson step ran follow as ordinary inputs, with the step's `#>` notes as prose. In a
+/// session that ran a lesson, each input the student typed is marked *Your input:*.
 ///
 /// Figures are written beside the Markdown file, so the handout directory is self-contained:
 /// a plot the input saved keeps its file name (`spectrum.svg`), a plot that was only shown is
@@ -28,8 +29,13 @@ public enum MarkdownHandout {
                                 "Exported from entk \(version), session seed \(seed). Each input is followed by its output; running the inputs in order reproduces them."]
         var images: [(fileName: String, figure: EngineFigure)] = []
         var unnamed = 0
+        // In a lesson handout the student's own inputs are marked apart from the lesson's.
+        let isLesson = entries.contains(where: \.isLessonInput)
         for entry in entries {
             if let prose = entry.prose { blocks.append(prose) }
+            if entry.isRecorded && isLesson && !entry.isLessonInput && entry.prose == nil && !MetaCommandLine.isMetaCommand(entry.text) {
+                blocks.append("*Your input:*")
+            }
             if entry.isRecorded {
                 blocks.append(fenced(entry.text, language: "entk"))
                 blocks.append(contentsOf: outputBlocks(entry.output))

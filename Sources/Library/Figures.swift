@@ -24,7 +24,7 @@ extension Session {
 
     /// Remembers that `plot` was shown (`path` nil) or saved to `path`.
     func noteFigure(_ plot: PlotObject, savedAs path: String?) {
-        let name = path.map { ($0 as NSString).lastPathComponent }
+        let name = path.map { ($0 as NSString).lastPathComponent } ?? plot.figureName.map { $0 + ".svg" }
         if let index = shownFigures.firstIndex(where: { $0.plot === plot }) {
             if let name { shownFigures[index].savedName = name }
             return

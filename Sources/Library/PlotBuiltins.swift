@@ -10,6 +10,8 @@ public final class PlotObject: HostObject {
     let figure: Figure
     let width: Int
     let height: Int
+    /// The file name a handout gives this plot (`p.named("spectrum")` → `spectrum.svg`).
+    var figureName: String?
 
     init(_ figure: Figure, width: Int, height: Int) {
         self.figure = figure
@@ -64,6 +66,12 @@ extension Session {
                 },
             ],
             methods: [
+                Builtin("named", [BuiltinParameter("name", .string, summary: "a file stem, e.g. \"spectrum\"")], returns: "plot",
+                        summary: "the plot, named: a handout (.export) writes it as NAME.svg") { a in
+                    let plot = try a.receiver(as: PlotObject.self)
+                    plot.figureName = try a.string("name")
+                    return .host(plot)
+                },
                 Builtin("save", [BuiltinParameter("path", .string, summary: "where to write the SVG, e.g. \"spectrum.svg\"")],
                         summary: "writes the plot as an SVG file (and prints nothing)") { [unowned self] a in
                     let plot = try a.receiver(as: PlotObject.self), path = try a.string("path")

@@ -48,11 +48,15 @@ struct ExportTests {
 
             Done.
 
+            *Your input:*
+
             ```entk
             draw spectrum > spectrum.svg
             ```
 
             ![](spectrum.svg)
+
+            *Your input:*
 
             ```entk
             fail oops
@@ -63,6 +67,8 @@ struct ExportTests {
             ```text
             <console>:1: error: oops
             ```
+
+            *Your input:*
 
             ````entk
             ```

@@ -98,6 +98,8 @@ struct PlotBindingTests {
         #expect(figures.map(\.savedName) == [nil, "q.svg", "r.svg"])
         #expect(figures[1].svg == (try String(contentsOfFile: "\(dir)/q.svg", encoding: .utf8)))
         #expect(session.takeFigures().isEmpty)
+        _ = output("plot(arange(3)).named(\"spectrum\")", in: session)
+        #expect(session.takeFigures().map(\.savedName) == ["spectrum.svg"], "a named plot keeps its name in a handout")
     }
 
     @Test("bad arguments are errors that name the argument and the shape")
