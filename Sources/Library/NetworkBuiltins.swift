@@ -299,11 +299,13 @@ extension Session {
     }
 
     private var loadWeightsBuiltin: Builtin {
-        Builtin("load_weights", [BuiltinParameter("model", .host("model")), BuiltinParameter("path", .string, summary: "a .safetensors file")],
-                summary: "set a model's parameters from named tensors in a .safetensors file",
+        Builtin("load_weights", [BuiltinParameter("model", .host("model")),
+                                 BuiltinParameter("path", .oneOf([.string, .host("tensors")]), summary: "a .safetensors file, or named tensors")],
+                summary: "set a model's parameters from named tensors in a .safetensors file (or from named tensors in entk)",
                 detail: "Names and shapes: tms `W` m×n, `b` n; modmlp `W1` width×2p, `W2` p×width; mlp `layerK.weight` out×in, `layerK.bias`; transformer: TransformerLens' names (`embed.W_E`, `blocks.0.attn.W_Q`, …; its `attn.mask` and `attn.IGNORE` buffers are skipped). A mismatch names the tensor and both shapes.") { a in
             let object = try a.host("model", as: ModelObject.self)
-            let file = try SafeTensors.read(contentsOf: try a.string("path"))
+            let file: SafeTensorsFile
+            if case .host(let w as TensorCollection) = a["path"] { file = w.file } else { file = try SafeTensors.read(contentsOf: try a.string("path")) }
             var tensors: [String: Tensor] = [:]
             for (name, tensor) in file.tensors { tensors[name] = tensor }
             do { try object.model.load(tensors) } catch let error as NetworkError { throw LanguageError("\(error)", argument: "path") }

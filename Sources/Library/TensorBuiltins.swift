@@ -12,6 +12,7 @@ extension Session {
         // give numbers out): the one place a Library table replaces core builtins.
         try registry.register(elementwiseBuiltins + reductionBuiltins, replacing: true)
         try registry.register(type: tensorType)
+        try registry.register(type: TensorCollection.hostType)
     }
 
     private static var shapeParameter: BuiltinParameter { BuiltinParameter("shape", isVariadic: true, summary: "sizes, as integers or one list") }
@@ -164,6 +165,9 @@ extension Session {
 
     private var fileBuiltins: [Builtin] {
         [
+            Builtin("tensors", returns: "tensors", summary: "an empty set of named tensors, to fill by name: w[\"W\"] = t") { _ in
+                .host(TensorCollection(SafeTensorsFile(tensors: [])))
+            },
             Builtin("load", [BuiltinParameter("path", .string, summary: "a .npy or .safetensors file")],
                     returns: "tensor or tensors", summary: "read a tensor (.npy) or named tensors (.safetensors)",
                     detail: "float64, float32, float16 and bfloat16 (safetensors F16, BF16) and integer dtypes load as float64, exactly. A corrupt file gives an error naming what is wrong.") { a in
@@ -288,8 +292,11 @@ public protocol NamedTensorExporting: HostObject {
 }
 
 /// The named tensors of a `.safetensors` file: `w = load("f.safetensors"); w.W`.
+/// Named tensors, as `load` of a .safetensors file returns them and `tensors()` builds them:
+/// read by name (`w["0.weight"]`, `w.bias`), assigned by name (adding or replacing), renamed and
+/// removed in place, so a file from another tool can be mapped to a model's names in entk.
 public final class TensorCollection: NamedTensorExporting {
-    let file: SafeTensorsFile
+    private(set) var file: SafeTensorsFile
     init(_ file: SafeTensorsFile) { self.file = file }
 
     public var typeName: String { "tensors" }
@@ -308,5 +315,49 @@ public final class TensorCollection: NamedTensorExporting {
             throw LanguageError("no tensor named \"\(name)\"\(Suggestion.hint(for: name, among: file.names))")
         }
         return .host(TensorObject(tensor))
+    }
+
+    public func setSubscript(_ components: [IndexComponent], to value: Value) throws {
+        guard components.count == 1, case .single(.string(let name)) = components[0] else {
+            throw LanguageError("named tensors are assigned by name, e.g. w[\"layer0.weight\"] = t")
+        }
+        let tensor = try value.asTensor(argument: name)
+        if let i = file.tensors.firstIndex(where: { $0.name == name }) { file.tensors[i].tensor = tensor } else { file.tensors.append((name, tensor)) }
+    }
+
+    private func index(of name: String, argument: String) throws -> Int {
+        guard let i = file.tensors.firstIndex(where: { $0.name == name }) else {
+            throw LanguageError("no tensor named \"\(name)\"\(Suggestion.hint(for: name, among: file.names))", argument: argument)
+        }
+        return i
+    }
+
+    static var hostType: HostType {
+        HostType(
+            "tensors", summary: "named tensors: read, assign, rename and remove by name",
+            detail: "`w = load(\"model.safetensors\")` or `w = tensors()`; `w[\"name\"]` reads one, `w[\"name\"] = t` adds or replaces it, `load_weights(m, w)` loads a model from them.",
+            properties: [
+                HostProperty("names", type: "list", summary: "the names, in order") { v in
+                    .list(try v.object(TensorCollection.self, named: "tensors").file.names.map { .string($0) })
+                },
+            ],
+            methods: [
+                Builtin("rename", [BuiltinParameter("from", .string), BuiltinParameter("to", .string)], returns: "none",
+                        summary: "renames a tensor in place (e.g. PyTorch's \"0.weight\" to \"layer0.weight\")") { a in
+                    let w = try a.receiver(as: TensorCollection.self)
+                    let from = try a.string("from"), to = try a.string("to")
+                    let i = try w.index(of: from, argument: "from")
+                    if from != to, w.file.tensors.contains(where: { $0.name == to }) {
+                        throw LanguageError("a tensor named \"\(to)\" exists already; remove it first", argument: "to")
+                    }
+                    w.file.tensors[i].name = to
+                    return .nothing
+                },
+                Builtin("remove", [BuiltinParameter("name", .string)], returns: "none", summary: "removes a tensor") { a in
+                    let w = try a.receiver(as: TensorCollection.self)
+                    w.file.tensors.remove(at: try w.index(of: try a.string("name"), argument: "name"))
+                    return .nothing
+                },
+            ])
     }
 }

@@ -96,4 +96,28 @@ struct TensorBindingTests {
             #expect(!text.contains("-nan"))
         }
     }
+
+    @Test("named tensors are built, assigned, renamed and removed in entk, and load a model (a PyTorch nn.Sequential file's names mapped)")
+    func namedTensorEditing() {
+        let out = output("""
+            m = mlp(sizes: [3, 4, 2], seed: 1)
+            w = tensors()
+            w["0.weight"] = m["layer0.weight"] * 2
+            w["0.bias"] = m["layer0.bias"]
+            w["2.weight"] = m["layer1.weight"]
+            w["2.bias"] = m["layer1.bias"]
+            for pair in [["0", "layer0"], ["2", "layer1"]] { for part in ["weight", "bias"] { w.rename(pair[0] + "." + part, pair[1] + "." + part) } }
+            w.names
+            before = m["layer0.weight"][1, 2]
+            load_weights(m, w)
+            m["layer0.weight"][1, 2] == 2 * before
+            w.remove("layer1.bias")
+            load_weights(m, w)
+            """)
+        #expect(out.contains("[\"layer0.weight\", \"layer0.bias\", \"layer1.weight\", \"layer1.bias\"]"), "\(out)")
+        #expect(out.contains("true"), "\(out)")
+        #expect(out.contains("missing tensor 'layer1.bias'"), "\(out)")
+        let clash = output("w = tensors()\nw[\"a\"] = zeros(2)\nw[\"b\"] = zeros(3)\nw.rename(\"a\", \"b\")")
+        #expect(clash.contains("a tensor named \"b\" exists already"), "\(clash)")
+    }
 }
