@@ -13,9 +13,9 @@ import Testing
 struct BuiltinFuzzTests {
     /// Values bound before the calls, by host type name; each call may use (and change) them.
     static let fixtures: [String: [String]] = [
-        "model": ["fm", "fg", "fl"], "dataset": ["fd", "fmod"], "kernel": ["fK"], "spectrum": ["fs"],
+        "model": ["fm", "fg", "fl", "fx"], "dataset": ["fd", "fmod"], "kernel": ["fK"], "spectrum": ["fs"],
         "tracker": ["ftr"], "optimizer": ["fopt"], "tensor": ["ft"], "record": ["frec"], "plot": ["fpl"],
-        "regression": ["freg"], "training": ["ftrain"], "history": ["fh"],
+        "regression": ["freg"], "training": ["ftrain"], "history": ["fh"], "tensors": ["fw"],
     ]
     static let setup = """
         fm = tms(features: 6, hidden: 3, seed: 0)
@@ -23,6 +23,7 @@ struct BuiltinFuzzTests {
         fg = modmlp(p: 5, width: 8, seed: 0)
         fmod = modular(p: 5, seed: 0)
         fl = mlp(sizes: [6, 4, 6], seed: 0)
+        fx = transformer(vocab: 5, d_model: 4, heads: 1, d_head: 4, d_mlp: 4, context: 3, seed: 0)
         fK = ntk(fm, fd)
         fs = fK.eig(4)
         ftr = tracker()
@@ -33,6 +34,8 @@ struct BuiltinFuzzTests {
         freg = regress(fm, fd)
         ftrain = train(fm, fd, steps: 2)
         fh = fm.history
+        fw = tensors()
+        fw["a"] = ft
         """
 
     static let integers = ["0", "-1", "1", "3", "2^31", "2^62", "1e15", "0.5"]
