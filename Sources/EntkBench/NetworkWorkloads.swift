@@ -47,7 +47,7 @@ func networkWorkloads() -> [Workload] {
 }
 
 /// Runs `body` with OpenBLAS limited to `threads` (nil: unchanged), restoring the count after.
-private func withBLASThreads(_ threads: Int?, _ body: () throws -> Void) rethrows {
+func withBLASThreads(_ threads: Int?, _ body: () throws -> Void) rethrows {
     guard let threads else { return try body() }
     let saved = BLASThreads.count
     BLASThreads.set(threads)

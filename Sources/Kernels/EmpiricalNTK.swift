@@ -73,7 +73,13 @@ public final class EmpiricalNTK {
                 storage = .factor(try factor.full(blockBytes: plan.blockBytes).left)
             }
         default:
-            storage = .dense(try denseFromJacobian(factor, cacheFactor: plan.cacheFactor, blockBytes: plan.blockBytes))
+            if let (k, flops) = try TraceKernel.dense(model: model, factor: factor, budget: budget) {
+                storage = .dense(k)
+                reason += String(format: "; J contracted through the layer traces (%.2g GFLOP instead of %.2g)",
+                                 flops / 1e9, TraceKernel.explicitFlops(factor) / 1e9)
+            } else {
+                storage = .dense(try denseFromJacobian(factor, cacheFactor: plan.cacheFactor, blockBytes: plan.blockBytes))
+            }
         }
         self.init(view: options.view, groups: options.groups, samples: inputs.rows, outputs: model.outputSize,
                   parameterCount: factor.parameters, route: plan.route, reason: reason, budget: budget,

@@ -74,7 +74,7 @@ struct ViewFactor {
 
     /// The seeds (m×C) whose Jacobian rows are this view's factor rows: s_c/C for the mean,
     /// s_c1 e_c1 (and s_c2 e_c2) for a pair; nil (the unit seeds) for flat and trace.
-    private var seeds: Matrix? {
+    var seeds: Matrix? {
         switch view {
         case .flat, .trace: return nil
         case .mean: return Matrix(rows: 1, cols: outputs, storage: scales.map { $0 / Double(outputs) })

@@ -67,7 +67,13 @@ extension Activation {
     func derivativeProduct(_ d: UnsafePointer<Double>, at x: UnsafePointer<Double>,
                            into out: UnsafeMutablePointer<Double>, count: Int) {
         switch self {
-        case .relu: for k in 0..<count { out[k] = x[k] > 0 ? d[k] : 0 }
+        case .relu:
+            var k = 0
+            while k + 8 <= count {
+                store8(load8(d + k).replacing(with: 0, where: .!(load8(x + k) .> 0)), out + k)
+                k += 8
+            }
+            for k in k..<count { out[k] = x[k] > 0 ? d[k] : 0 }
         case .square: for k in 0..<count { out[k] = d[k] * (2 * x[k]) }
         case .identity: if UnsafePointer(out) != d { out.update(from: d, count: count) }
         case .gelu, .tanh: for k in 0..<count { out[k] = d[k] * derivative(x[k]) }

@@ -17,8 +17,9 @@ public final class ActivationLayer: Layer {
     public func backward(_ seed: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ batch: Batch, seeds m: Int,
                          _ theta: UnsafePointer<Double>, _ sink: BackwardSink, inputSeed: UnsafeMutablePointer<Double>?) {
         guard let dx = inputSeed else { return }
-        // Seeds of example n are m consecutive blocks of T·width, all against x's block n.
         let block = batch.positions * inputWidth
+        if m == 1 { activation.derivativeProduct(seed, at: x, into: dx, count: batch.examples * block); return }
+        // Seeds of example n are m consecutive blocks of T·width, all against x's block n.
         for n in 0..<batch.examples {
             for j in 0..<m {
                 let r = (n * m + j) * block

@@ -17,7 +17,9 @@ import LinearAlgebra
 ///
 /// Each head's slice of W_Q, W_K, W_V is a dense map used at every position, so it is traced as
 /// its own `DenseLayerTrace` (a block of the group); W_O is one dense map on the concatenated z.
-/// The T×T products are written out (T is a context of a few tokens to a few hundred).
+/// The T×T products are written out (T is a context of a few tokens to a few hundred). The three
+/// projections run as one GEMM against W_Q, W_K, W_V packed side by side (D × 3HE, repacked at
+/// each forward), so q, k and v of a row sit in one row of 3HE numbers.
 public final class AttentionLayer: Layer {
     public let query: ParameterSlot, key: ParameterSlot, value: ParameterSlot, output: ParameterSlot
     public let queryBias: ParameterSlot?, keyBias: ParameterSlot?, valueBias: ParameterSlot?, outputBias: ParameterSlot?
@@ -25,8 +27,11 @@ public final class AttentionLayer: Layer {
     public let headWidth: Int
     public let inputWidth: Int
     public var outputWidth: Int { inputWidth }
+    public let groups: [Int]
+    /// (weight, bias) of q, k, v, in their packed order.
+    private let projections: [(ParameterSlot, ParameterSlot?)]
     private let workspace = Workspace()
-    private enum Slot: Int { case q, k, v, a, z, dz, dq, dk, dv, ones, scratch }
+    private enum Slot: Int { case qkv, a, z, dz, dqkv, packed, packedBias, tangentWeight, gradient, ones, scratch }
 
     public init(query: ParameterSlot, key: ParameterSlot, value: ParameterSlot, output: ParameterSlot,
                 queryBias: ParameterSlot? = nil, keyBias: ParameterSlot? = nil, valueBias: ParameterSlot? = nil,
@@ -34,44 +39,69 @@ public final class AttentionLayer: Layer {
         self.query = query; self.key = key; self.value = value; self.output = output
         self.queryBias = queryBias; self.keyBias = keyBias; self.valueBias = valueBias; self.outputBias = outputBias
         self.heads = heads; self.headWidth = headWidth; inputWidth = width
-    }
-
-    public var groups: [Int] {
-        [query, key, value, output].map(\.group) + [queryBias, keyBias, valueBias, outputBias].compactMap { $0?.group }
-    }
-
-    private var projections: [(ParameterSlot, ParameterSlot?, Slot)] {
-        [(query, queryBias, .q), (key, keyBias, .k), (value, valueBias, .v)]
+        projections = [(query, queryBias), (key, keyBias), (value, valueBias)]
+        groups = [query, key, value, output].map(\.group) + [queryBias, keyBias, valueBias, outputBias].compactMap { $0?.group }
     }
 
     private func buffer(_ s: Slot, _ count: Int) -> UnsafeMutablePointer<Double> { workspace.buffer(s.rawValue, count: count) }
+    /// H·E, the width of the heads side by side.
+    private var headsWidth: Int { heads * headWidth }
 
-    /// out[:, h·E ..< (h+1)·E] (row stride H·E) ← x W[h] (+ β·itself) for every head, + b.
-    private func project(_ x: UnsafePointer<Double>, rows: Int, _ w: UnsafePointer<Double>, _ b: UnsafePointer<Double>?,
-                         beta: Double = 0, into out: UnsafeMutablePointer<Double>) {
-        let d = inputWidth, e = headWidth, he = heads * e
-        for h in 0..<heads {
-            BLAS.gemm(.none, .none, m: rows, n: e, k: d, a: x, lda: d, b: w + h * d * e, ldb: e, beta: beta, c: out + h * e, ldc: he)
+    /// W_Q, W_K, W_V (each [H, D, E]) of parameter vector θ side by side as D × 3HE:
+    /// packed[i, s·HE + h·E + e] = W_s[h, i, e].
+    private func pack(_ theta: UnsafePointer<Double>, into packed: UnsafeMutablePointer<Double>) {
+        let d = inputWidth, e = headWidth, he = headsWidth
+        for (s, (w, _)) in projections.enumerated() {
+            let src = theta + w.offset
+            for h in 0..<heads {
+                for i in 0..<d { (packed + i * 3 * he + s * he + h * e).update(from: src + (h * d + i) * e, count: e) }
+            }
         }
-        if let b { addRows(b, to: out, rows: rows, width: he) }
+    }
+
+    /// The inverse of `pack` for a gradient: group blocks ← packed (+ β·themselves).
+    private func unpack(_ packed: UnsafePointer<Double>, into theta: UnsafeMutablePointer<Double>, _ sink: BackwardSink) {
+        let d = inputWidth, e = headWidth, he = headsWidth
+        for (s, (w, _)) in projections.enumerated() {
+            let beta = sink.beta(w.group), dst = theta + w.offset
+            for h in 0..<heads {
+                for i in 0..<d {
+                    let from = packed + i * 3 * he + s * he + h * e, to = dst + (h * d + i) * e
+                    if beta == 0 { to.update(from: from, count: e) } else { for c in 0..<e { to[c] += from[c] } }
+                }
+            }
+        }
+    }
+
+    /// [b_Q | b_K | b_V] (3HE, zero where a bias is absent), or nil when there is none.
+    private func packedBias(_ theta: UnsafePointer<Double>) -> UnsafePointer<Double>? {
+        guard projections.contains(where: { $0.1 != nil }) else { return nil }
+        let he = headsWidth, out = buffer(.packedBias, 3 * he)
+        for (s, (_, b)) in projections.enumerated() {
+            if let b { (out + s * he).update(from: theta + b.offset, count: he) } else { (out + s * he).initialize(repeating: 0, count: he) }
+        }
+        return UnsafePointer(out)
     }
 
     public func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
                         into y: UnsafeMutablePointer<Double>) {
-        let rows = batch.rows, t = batch.positions, e = headWidth, he = heads * e
-        for (w, b, s) in projections { project(x, rows: rows, theta + w.offset, b.map { theta + $0.offset }, into: buffer(s, rows * he)) }
-        let q = buffer(.q, 0), k = buffer(.k, 0), v = buffer(.v, 0)
+        let rows = batch.rows, t = batch.positions, e = headWidth, he = headsWidth, ld = 3 * he, d = inputWidth
+        let packed = buffer(.packed, d * ld)
+        pack(theta, into: packed)
+        let qkv = buffer(.qkv, rows * ld)
+        BLAS.gemm(.none, .none, m: rows, n: ld, k: d, a: x, lda: d, b: packed, ldb: ld, c: qkv, ldc: ld)
+        if let b = packedBias(theta) { addRows(b, to: qkv, rows: rows, width: ld) }
         let a = buffer(.a, batch.examples * heads * t * t), z = buffer(.z, rows * he)
         let scale = 1 / Double(e).squareRoot()
         for n in 0..<batch.examples {
             for h in 0..<heads {
                 let an = a + (n * heads + h) * t * t
                 for i in 0..<t {
-                    let qi = q + (n * t + i) * he + h * e
+                    let qi = qkv + (n * t + i) * ld + h * e
                     var largest = -Double.infinity
                     for j in 0...i {
                         var s = 0.0
-                        let kj = k + (n * t + j) * he + h * e
+                        let kj = qkv + (n * t + j) * ld + he + h * e
                         for c in 0..<e { s += qi[c] * kj[c] }
                         an[i * t + j] = s * scale
                         largest = max(largest, s * scale)
@@ -83,22 +113,21 @@ public final class AttentionLayer: Layer {
                     let zi = z + (n * t + i) * he + h * e
                     for c in 0..<e { zi[c] = 0 }
                     for j in 0...i {
-                        let p = an[i * t + j], vj = v + (n * t + j) * he + h * e
+                        let p = an[i * t + j], vj = qkv + (n * t + j) * ld + 2 * he + h * e
                         for c in 0..<e { zi[c] += p * vj[c] }
                     }
                 }
             }
         }
-        let d = inputWidth
         BLAS.gemm(.none, .none, m: rows, n: d, k: he, a: z, lda: he, b: theta + output.offset, ldb: d, c: y, ldc: d)
         if let outputBias { addRows(theta + outputBias.offset, to: y, rows: rows, width: d) }
     }
 
     public func backward(_ seed: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ batch: Batch, seeds m: Int,
                          _ theta: UnsafePointer<Double>, _ sink: BackwardSink, inputSeed: UnsafeMutablePointer<Double>?) {
-        let rows = batch.rows, t = batch.positions, e = headWidth, he = heads * e, d = inputWidth
+        let rows = batch.rows, t = batch.positions, e = headWidth, he = headsWidth, ld = 3 * he, d = inputWidth
         let seedRows = m * rows
-        let q = buffer(.q, 0), k = buffer(.k, 0), v = buffer(.v, 0), a = buffer(.a, 0), z = buffer(.z, 0)
+        let qkv = buffer(.qkv, 0), a = buffer(.a, 0), z = buffer(.z, 0)
         // W_O and b_O: a dense map on z.
         if let g = sink.gradient {
             BLAS.gemm(.transpose, .none, m: he, n: d, k: rows, a: z, lda: he, b: seed, ldb: d, beta: sink.beta(output.group),
@@ -110,12 +139,11 @@ public final class AttentionLayer: Layer {
                                         biasOffset: outputBias?.withinGroup ?? 0, weightIsTransposed: true, positions: t,
                                         inputs: copy(z, rows, he), sensitivities: copy(seed, seedRows, d)))
         }
-        let lower = [query, key, value] + [queryBias, keyBias, valueBias].compactMap { $0 }
-        let needLower = inputSeed != nil || lower.contains { sink.needs($0.group) }
+        let needLower = inputSeed != nil || projections.contains { w, b in sink.needs(w.group) || b.map { sink.needs($0.group) } == true }
         guard needLower else { return }
         let dz = buffer(.dz, seedRows * he)
         BLAS.gemm(.none, .transpose, m: seedRows, n: he, k: d, a: seed, lda: d, b: theta + output.offset, ldb: d, c: dz, ldc: he)
-        let dq = buffer(.dq, seedRows * he), dk = buffer(.dk, seedRows * he), dv = buffer(.dv, seedRows * he)
+        let dqkv = buffer(.dqkv, seedRows * ld)
         let da = buffer(.scratch, t * t)
         let scale = 1 / Double(e).squareRoot()
         for n in 0..<batch.examples {
@@ -127,7 +155,7 @@ public final class AttentionLayer: Layer {
                         let dzi = dz + (r0 + i) * he + h * e
                         var weighted = 0.0
                         for c in 0...i {
-                            let vc = v + (n * t + c) * he + h * e
+                            let vc = qkv + (n * t + c) * ld + 2 * he + h * e
                             var s = 0.0
                             for w in 0..<e { s += dzi[w] * vc[w] }
                             da[i * t + c] = s
@@ -136,71 +164,75 @@ public final class AttentionLayer: Layer {
                         for c in 0...i { da[i * t + c] = an[i * t + c] * (da[i * t + c] - weighted) * scale }
                     }
                     for i in 0..<t {
-                        let dqi = dq + (r0 + i) * he + h * e, dki = dk + (r0 + i) * he + h * e, dvi = dv + (r0 + i) * he + h * e
+                        let row = dqkv + (r0 + i) * ld + h * e
+                        let dqi = row, dki = row + he, dvi = row + 2 * he
                         for w in 0..<e { dqi[w] = 0; dki[w] = 0; dvi[w] = 0 }
                         for c in 0...i {
-                            let s = da[i * t + c], kc = k + (n * t + c) * he + h * e
+                            let s = da[i * t + c], kc = qkv + (n * t + c) * ld + he + h * e
                             for w in 0..<e { dqi[w] += s * kc[w] }
                         }
                         for c in i..<t {
                             // dk_i = Σ_{c ≥ i} dS[c, i] q_c,  dv_i = Σ_{c ≥ i} A[c, i] dz_c.
                             let s = da[c * t + i], p = an[c * t + i]
-                            let qc = q + (n * t + c) * he + h * e, dzc = dz + (r0 + c) * he + h * e
+                            let qc = qkv + (n * t + c) * ld + h * e, dzc = dz + (r0 + c) * he + h * e
                             for w in 0..<e { dki[w] += s * qc[w]; dvi[w] += p * dzc[w] }
                         }
                     }
                 }
             }
         }
-        for (w, b, s) in projections {
-            let seedBuffer = s == .q ? dq : (s == .k ? dk : dv)
-            if let g = sink.gradient {
-                let beta = sink.beta(w.group)
-                for h in 0..<heads {
-                    BLAS.gemm(.transpose, .none, m: d, n: e, k: rows, a: x, lda: d, b: seedBuffer + h * e, ldb: he,
-                              beta: beta, c: g + w.offset + h * d * e, ldc: e)
+        if let g = sink.gradient {
+            let packedGradient = buffer(.gradient, d * ld)
+            BLAS.gemm(.transpose, .none, m: d, n: ld, k: rows, a: x, lda: d, b: dqkv, ldb: ld, c: packedGradient, ldc: ld)
+            unpack(packedGradient, into: g, sink)
+            if projections.contains(where: { $0.1 != nil }) {
+                let sums = buffer(.scratch, ld)
+                sumRows(dqkv, rows: rows, width: ld, beta: 0, into: sums)
+                for (s, (_, b)) in projections.enumerated() {
+                    guard let b else { continue }
+                    let beta = sink.beta(b.group), dst = g + b.offset
+                    for k in 0..<he { dst[k] = (beta == 0 ? 0 : dst[k]) + sums[s * he + k] }
                 }
-                if let b { sumRows(seedBuffer, rows: rows, width: he, beta: sink.beta(b.group), into: g + b.offset) }
-            } else if sink.wantsTrace(w.group) || b.map({ sink.wantsTrace($0.group) }) == true {
-                let inputs = copy(x, rows, d)
+            }
+        } else {
+            for (s, (w, b)) in projections.enumerated() where sink.wantsTrace(w.group) || b.map({ sink.wantsTrace($0.group) }) == true {
+                let inputs = sink.wantsTrace(w.group) ? copy(x, rows, d) : Matrix(rows: rows, cols: 0)
                 for h in 0..<heads {
                     var sensitivities = Matrix(rows: seedRows, cols: e)
-                    for r in 0..<seedRows { for c in 0..<e { sensitivities.storage[r * e + c] = seedBuffer[r * he + h * e + c] } }
+                    sensitivities.storage.withUnsafeMutableBufferPointer { sp in
+                        for r in 0..<seedRows { (sp.baseAddress! + r * e).update(from: dqkv + r * ld + s * he + h * e, count: e) }
+                    }
                     sink.record(DenseLayerTrace(weightGroup: sink.wantsTrace(w.group) ? w.name : nil, weightOffset: w.withinGroup + h * d * e,
                                                 biasGroup: b.flatMap { sink.wantsTrace($0.group) ? $0.name : nil },
                                                 biasOffset: (b?.withinGroup ?? 0) + h * e, weightIsTransposed: true, positions: t,
-                                                inputs: sink.wantsTrace(w.group) ? inputs : Matrix(rows: rows, cols: 0),
-                                                sensitivities: sensitivities))
+                                                inputs: inputs, sensitivities: sensitivities))
                 }
             }
         }
         guard let dx = inputSeed else { return }
-        var first = true
-        for (w, _, s) in projections {
-            let seedBuffer = s == .q ? dq : (s == .k ? dk : dv)
-            for h in 0..<heads {
-                BLAS.gemm(.none, .transpose, m: seedRows, n: d, k: e, a: seedBuffer + h * e, lda: he, b: theta + w.offset + h * d * e,
-                          ldb: e, beta: first ? 0 : 1, c: dx, ldc: d)
-                first = false
-            }
-        }
+        // The packed weight of the last forward (θ has not changed since).
+        BLAS.gemm(.none, .transpose, m: seedRows, n: d, k: ld, a: dqkv, lda: ld, b: buffer(.packed, 0), ldb: ld, c: dx, ldc: d)
     }
 
     public func tangent(_ dx: UnsafePointer<Double>?, _ x: UnsafePointer<Double>, _ batch: Batch, tangents m: Int,
                         _ theta: UnsafePointer<Double>, _ dTheta: UnsafePointer<Double>?, parameterCount: Int,
                         into dy: UnsafeMutablePointer<Double>) {
-        let rows = batch.rows, t = batch.positions, e = headWidth, he = heads * e, d = inputWidth
+        let rows = batch.rows, t = batch.positions, e = headWidth, he = headsWidth, ld = 3 * he, d = inputWidth
         let tangentRows = m * rows
-        let q = buffer(.q, 0), k = buffer(.k, 0), v = buffer(.v, 0), a = buffer(.a, 0), z = buffer(.z, 0)
-        let dq = buffer(.dq, tangentRows * he), dk = buffer(.dk, tangentRows * he), dv = buffer(.dv, tangentRows * he)
-        let dz = buffer(.dz, tangentRows * he)
-        for (w, b, s) in projections {
-            let out = s == .q ? dq : (s == .k ? dk : dv)
-            if let dx { project(dx, rows: tangentRows, theta + w.offset, nil, into: out) } else { out.initialize(repeating: 0, count: tangentRows * he) }
-            guard let dTheta else { continue }
+        let qkv = buffer(.qkv, 0), a = buffer(.a, 0), z = buffer(.z, 0)
+        let dqkv = buffer(.dqkv, tangentRows * ld), dz = buffer(.dz, tangentRows * he)
+        if let dx {
+            BLAS.gemm(.none, .none, m: tangentRows, n: ld, k: d, a: dx, lda: d, b: buffer(.packed, 0), ldb: ld, c: dqkv, ldc: ld)
+        } else {
+            dqkv.initialize(repeating: 0, count: tangentRows * ld)
+        }
+        if let dTheta {
+            let packed = buffer(.tangentWeight, d * ld)
             for j in 0..<m {
                 let tj = dTheta + j * parameterCount
-                project(x, rows: rows, tj + w.offset, b.map { tj + $0.offset }, beta: 1, into: out + j * rows * he)
+                pack(tj, into: packed)
+                BLAS.gemm(.none, .none, m: rows, n: ld, k: d, a: x, lda: d, b: packed, ldb: ld, beta: 1, c: dqkv + j * rows * ld, ldc: ld)
+                if let b = packedBias(tj) { addRows(b, to: dqkv + j * rows * ld, rows: rows, width: ld) }
             }
         }
         let ds = buffer(.scratch, t * t)
@@ -211,10 +243,10 @@ public final class AttentionLayer: Layer {
                 for h in 0..<heads {
                     let an = a + (n * heads + h) * t * t
                     for i in 0..<t {
-                        let qi = q + (n * t + i) * he + h * e, dqi = dq + (r0 + i) * he + h * e
+                        let qi = qkv + (n * t + i) * ld + h * e, dqi = dqkv + (r0 + i) * ld + h * e
                         var weighted = 0.0
                         for c in 0...i {
-                            let kc = k + (n * t + c) * he + h * e, dkc = dk + (r0 + c) * he + h * e
+                            let kc = qkv + (n * t + c) * ld + he + h * e, dkc = dqkv + (r0 + c) * ld + he + h * e
                             var s = 0.0
                             for w in 0..<e { s += dqi[w] * kc[w] + qi[w] * dkc[w] }
                             ds[i * t + c] = s * scale
@@ -224,7 +256,7 @@ public final class AttentionLayer: Layer {
                         for w in 0..<e { dzi[w] = 0 }
                         for c in 0...i {
                             let p = an[i * t + c], dp = p * (ds[i * t + c] - weighted)
-                            let vc = v + (n * t + c) * he + h * e, dvc = dv + (r0 + c) * he + h * e
+                            let vc = qkv + (n * t + c) * ld + 2 * he + h * e, dvc = dqkv + (r0 + c) * ld + 2 * he + h * e
                             for w in 0..<e { dzi[w] += dp * vc[w] + p * dvc[w] }
                         }
                     }

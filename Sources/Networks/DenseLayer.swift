@@ -51,9 +51,10 @@ public final class DenseLayer: Layer {
                 transposed: Bool = false, scale: Double = 1, sparseInputs: Bool = false) {
         self.weight = weight; self.bias = bias; inputWidth = inputs; outputWidth = outputs
         self.transposed = transposed; self.scale = scale; self.sparseInputs = sparseInputs
+        groups = [weight.group] + (bias.map { [$0.group] } ?? [])
     }
 
-    public var groups: [Int] { [weight.group] + (bias.map { [$0.group] } ?? []) }
+    public let groups: [Int]
 
     public func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
                         into y: UnsafeMutablePointer<Double>) {

@@ -65,7 +65,7 @@ extension Layer {
 /// - `.none`: input seeds only.
 public final class BackwardSink {
     public enum Mode { case gradient(UnsafeMutablePointer<Double>), traces, none }
-    public let mode: Mode
+    public private(set) var mode: Mode
     /// The groups whose traces are wanted (nil = all); `.traces` only.
     let selected: Set<Int>?
     let groupNames: [String]
@@ -77,6 +77,12 @@ public final class BackwardSink {
         self.mode = mode; self.selected = selected
         groupNames = groups.map(\.name)
         written = [Bool](repeating: false, count: groups.count)
+    }
+
+    /// Ready for another gradient pass into `gradient` (a trainer reuses one sink per model).
+    func restart(gradient: UnsafeMutablePointer<Double>) {
+        mode = .gradient(gradient)
+        for i in written.indices { written[i] = false }
     }
 
     /// The gradient buffer when the sink sums gradients.

@@ -14,11 +14,12 @@ public final class LayerNormLayer: Layer {
     public let inputWidth: Int
     public var outputWidth: Int { inputWidth }
     public let epsilon: Double
-    public var groups: [Int] { [scale.group, shift.group] }
+    public var groups: [Int]
     private let workspace = Workspace()
 
     public init(scale: ParameterSlot, shift: ParameterSlot, width: Int, epsilon: Double = 1e-5) {
         self.scale = scale; self.shift = shift; inputWidth = width; self.epsilon = epsilon
+        groups = [scale.group, shift.group]
     }
 
     /// x̂ (rows × D) and 1/σ (rows) of the last forward.

@@ -7,6 +7,9 @@
 ///     tangent   t_0 = dx,  t_k = layer_k.tangent(t_{k−1})
 public final class LayerStack {
     public let layers: [any Layer]
+    /// Every layer's groups, read once (the backward pass asks them at every step).
+    private let layerGroups: [[Int]]
+    public let groups: [Int]
     private let workspace = Workspace()
     /// The input batch of every layer in the last forward.
     private var batches: [Batch]
@@ -17,12 +20,13 @@ public final class LayerStack {
             precondition(a.outputWidth == b.inputWidth, "layer widths do not chain: \(a.outputWidth) → \(b.inputWidth)")
         }
         self.layers = layers
+        layerGroups = layers.map(\.groups)
+        groups = layerGroups.flatMap { $0 }
         batches = [Batch](repeating: Batch(examples: 0), count: layers.count)
     }
 
     public var inputWidth: Int { layers[0].inputWidth }
     public var outputWidth: Int { layers[layers.count - 1].outputWidth }
-    public var groups: [Int] { layers.flatMap(\.groups) }
 
     public func outputPositions(_ positions: Int) -> Int {
         layers.reduce(positions) { $1.outputPositions($0) }
@@ -51,7 +55,11 @@ public final class LayerStack {
     /// layer whose parameters `sink` needs.
     public func backward(_ x: UnsafePointer<Double>, _ seed: UnsafePointer<Double>, seeds m: Int, _ theta: UnsafePointer<Double>,
                          _ sink: BackwardSink, inputSeed: UnsafeMutablePointer<Double>?) {
-        let lowest = inputSeed != nil ? 0 : (layers.indices.first { layers[$0].groups.contains(where: sink.needs) } ?? layers.count)
+        var lowest = 0
+        if inputSeed == nil {
+            lowest = layers.count
+            for k in layers.indices where layerGroups[k].contains(where: sink.needs) { lowest = k; break }
+        }
         var current = seed
         for k in stride(from: layers.count - 1, through: lowest, by: -1) {
             let layer = layers[k], b = batches[k]
@@ -103,7 +111,7 @@ public final class ResidualLayer: Layer {
 
     public var inputWidth: Int { body.inputWidth }
     public var outputWidth: Int { body.outputWidth }
-    public var groups: [Int] { body.groups }
+    public var groups: [Int] { body.groups }   // stored by the body
 
     public func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
                         into y: UnsafeMutablePointer<Double>) {

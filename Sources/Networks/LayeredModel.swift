@@ -18,6 +18,8 @@ public class LayeredModel: DifferentiableModel {
     public var history: [TrainingRecord] = []
     public private(set) var parameterVersion = 0
     private var flat: [Double]
+    /// The sink every training step's backward pass reuses (no allocation per step).
+    private lazy var gradientSink = BackwardSink(.none, groups: parameterGroups)
 
     /// `parameters` must hold P numbers laid out as `groups`; `layers` read them at the groups'
     /// offsets.
@@ -78,7 +80,8 @@ public class LayeredModel: DifferentiableModel {
     public func backward(_ x: UnsafePointer<Double>, rows: Int, outputGradient: UnsafePointer<Double>,
                          into gradient: UnsafeMutablePointer<Double>) {
         guard rows > 0 else { gradient.initialize(repeating: 0, count: parameterCount); return }
-        let sink = BackwardSink(.gradient(gradient), groups: parameterGroups)
+        gradientSink.restart(gradient: gradient)
+        let sink = gradientSink
         flat.withUnsafeBufferPointer { layerStack.backward(x, outputGradient, seeds: 1, $0.baseAddress!, sink, inputSeed: nil) }
         sink.finish(parameterGroups)
     }

@@ -48,6 +48,14 @@ public final class Transformer: LayeredModel {
             throw NetworkError.invalidArgument("transformer: \(name) (\(value)) must be positive")
         }
         let (v, d, h, e, mw, ctx) = (c.vocabulary, c.width, c.heads, c.headWidth, c.mlpWidth, c.context)
+        // P, overflow-checked, budgeted before any per-block table is built.
+        func product(_ xs: Int...) -> Int { xs.reduce(1) { a, b in let (r, o) = a.multipliedReportingOverflow(by: b); return o ? Int.max / 64 : r } }
+        func sum(_ xs: Int...) -> Int { xs.reduce(0) { a, b in let (r, o) = a.addingReportingOverflow(b); return o ? Int.max / 64 : r } }
+        let perBlock = sum(product(4, h, d, e), c.bias ? sum(product(3, h, e), d) : 0, c.layerNorm ? product(4, d) : 0,
+                           product(2, d, mw), c.bias ? sum(mw, d) : 0)
+        let total = sum(product(v, d), product(ctx, d), product(c.blocks, perBlock), c.layerNorm ? product(2, d) : 0,
+                        product(d, v), c.bias ? v : 0)
+        try AllocationBudget.reserve([total], for: "the parameter vector")
         // (name, shape, init scale; nil = zeros, 0 = ones)
         var named: [(String, [Int], Double?)] = [("embed.W_E", [v, d], 1 / Double(d).squareRoot()),
                                                   ("pos_embed.W_pos", [ctx, d], 1 / Double(d).squareRoot())]
@@ -68,9 +76,6 @@ public final class Transformer: LayeredModel {
         named.append(("unembed.W_U", [d, v], 1 / Double(v).squareRoot()))
         if c.bias { named.append(("unembed.b_U", [v], nil)) }
 
-        let counts = named.map { $0.1.reduce(1) { a, b in a.multipliedReportingOverflow(by: b).overflow ? Int.max / 64 : a * b } }
-        try AllocationBudget.reserve([counts.reduce(0) { $0.addingReportingOverflow($1).overflow ? Int.max / 16 : $0 + $1 }],
-                                     for: "transformer parameters")
         let groups = ParameterGroup.layout(named.map { ($0.0, $0.1) })
         var params = [Double](repeating: 0, count: groups.last.map { $0.offset + $0.count } ?? 0)
         var g = RandomGenerator(seed: seed)

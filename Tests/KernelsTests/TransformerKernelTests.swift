@@ -86,6 +86,21 @@ struct TransformerKernelTests {
         #expect(d < 1e-12, report("W_U kernel vs h·h′/C", d, 1e-12))
     }
 
+    @Test("a mean kernel contracted through the layer traces (wide MLP) equals the Jacobian's Gram")
+    func traceContraction() throws {
+        let model = try Transformer(.init(vocabulary: 6, width: 32, heads: 2, headWidth: 8, mlpWidth: 64, context: 3, bias: true), seed: 3)
+        var g = RandomGenerator(seed: 8)
+        var x = Matrix(rows: 7, cols: 3)
+        for k in x.storage.indices { x.storage[k] = Double(g.nextInt(below: 6)) }
+        for groups in [["blocks.0.mlp.W_in"], ["blocks.0.mlp.W_in", "blocks.0.mlp.b_in", "unembed.W_U"]] {
+            let k = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .mean, groups: groups))
+            #expect(k.routeReason.contains("layer traces"), "\(groups): \(k.routeReason)")
+            let j = try model.jacobian(x, groups: groups)
+            let d = matrixDifference(try k.matrix(), explicitView(j, samples: x.rows, outputs: model.outputSize, view: .mean))
+            #expect(d < 1e-12, report("\(groups) through traces", d, 1e-12))
+        }
+    }
+
     @Test("per-group kernels sum to the whole kernel")
     func groupKernelsSum() throws {
         let (model, x) = try smallTransformer(full: true)
