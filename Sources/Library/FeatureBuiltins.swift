@@ -53,7 +53,7 @@ extension Session {
             values = t.storage
         }
         return try values.map {
-            guard $0 == $0.rounded(), abs($0) < 1e9 else { throw LanguageError("freqs must hold integers, got \($0)", argument: "freqs") }
+            guard $0 == $0.rounded(), abs($0) < 1e9 else { throw LanguageError("freqs must hold integers, got \(NumberFormat.format($0))", argument: "freqs") }
             return Int($0)
         }
     }
