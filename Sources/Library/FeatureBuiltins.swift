@@ -116,7 +116,8 @@ extension Session {
                 return .host(TensorObject(Tensor(try phaseInsensitiveCorrelation(atoms, family: f, p: try self.modulus(a, rows: atoms.rows)))))
             },
             Builtin("key_frequencies", [BuiltinParameter("embedding", summary: "a transformer model (its embed.W_E) or a tokens × d tensor"),
-                                        Session.pParameter,
+                                        BuiltinParameter("p", .optional(.bounded(.integer, .within(3, 1000))), default: .nothing, requiresLabel: true,
+                                                         summary: "token rows to transform (default: vocabulary − 1 for a model, all rows of a tensor)"),
                                         BuiltinParameter("threshold", .bounded(.number, .within(0, 1e6)), default: .number(2), requiresLabel: true,
                                                          summary: "k is key when its power is at least this × the mean over k = 1…⌊p/2⌋")],
                     returns: "record", summary: "the Fourier power of the embedding along tokens and its key frequencies: record(power, freqs, threshold)",
