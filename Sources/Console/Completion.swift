@@ -14,9 +14,12 @@ public struct CompletionResult: Equatable, Sendable {
 /// Tab completion, independent of the line editor so tests can drive it.
 ///
 /// - `.` at the start of a line: meta-command names (a unique one gets a trailing space);
-/// - after `.read `, `.save `, `.log ` (commands whose argument is a path) and inside
-///   `load("`: file paths, directories ending in `/`, hidden files only when asked for;
-/// - anywhere else: the engine's candidates for the identifier before the cursor.
+/// - after `.read `, `.save `, `.log ` (commands whose argument is a path) and inside an open
+///   string argument of a function with a `path` parameter (`load("`, `save(x, "`,
+///   `load_weights(m, "`): file paths, directories ending in `/`, hidden files only when asked for;
+/// - inside `help("`: the topics help answers to;
+/// - anywhere else: the engine's candidates for the identifier before the cursor, and, right
+///   after `(` or `,` of a call, the callee's argument labels (`view:`).
 public enum Completer {
     public static func complete(line: String, cursor: Int, engine: any ConsoleEngine) -> CompletionResult {
         let prefix = String(line.prefix(cursor))
@@ -34,18 +37,64 @@ public enum Completer {
             }
             return CompletionResult(start: cursor, candidates: [])
         }
-        if let argument = openLoadArgument(prefix) {
-            return CompletionResult(start: prefix.count - argument.count, candidates: paths(completing: argument))
+        if let (callee, argument) = openStringArgument(prefix) {
+            let start = prefix.count - argument.count
+            if callee == "help" { return CompletionResult(start: start, candidates: engine.helpTopics.filter { $0.hasPrefix(argument) }) }
+            if callee == "load" || engine.parameterNames(of: callee)?.contains("path") == true {
+                return CompletionResult(start: start, candidates: paths(completing: argument))
+            }
+            return CompletionResult(start: cursor, candidates: [])
         }
-        let word = prefix.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-        return CompletionResult(start: cursor - word.count, candidates: engine.completions(line: line, cursor: cursor))
+        let word = String(prefix.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+        var candidates = engine.completions(line: line, cursor: cursor)
+        if let callee = calleeAwaitingArgument(String(prefix.dropLast(word.count))), let names = engine.parameterNames(of: callee) {
+            candidates = names.filter { $0.hasPrefix(word) }.map { $0 + ": " } + candidates
+        }
+        return CompletionResult(start: cursor - word.count, candidates: candidates)
     }
 
-    /// The text after the last `load("` when its string is still open.
-    static func openLoadArgument(_ prefix: String) -> String? {
-        guard let range = prefix.range(of: "load(\"", options: .backwards) else { return nil }
-        let argument = prefix[range.upperBound...]
-        return argument.contains("\"") ? nil : String(argument)
+    /// The callee and the text typed so far when the prefix ends inside a string that is an
+    /// argument of a call (`save(x, "out/sp` → ("save", "out/sp")).
+    static func openStringArgument(_ prefix: String) -> (callee: String, argument: String)? {
+        var open: String.Index?
+        var index = prefix.startIndex
+        while index < prefix.endIndex {
+            let c = prefix[index]
+            if open != nil, c == "\\" { index = prefix.index(after: index); if index < prefix.endIndex { index = prefix.index(after: index) }; continue }
+            if c == "\"" { open = open == nil ? index : nil }
+            index = prefix.index(after: index)
+        }
+        guard let quote = open, let callee = calleeAwaitingArgument(String(prefix[..<quote])) else { return nil }
+        return (callee, String(prefix[prefix.index(after: quote)...]))
+    }
+
+    /// The function whose argument list the prefix ends in, right after its `(` or a `,`
+    /// (spaces allowed): `ntk(net, x, ` → "ntk"; nil elsewhere.
+    static func calleeAwaitingArgument(_ prefix: String) -> String? {
+        let characters = Array(prefix)
+        var i = characters.count - 1
+        while i >= 0, characters[i] == " " { i -= 1 }
+        guard i >= 0, characters[i] == "(" || characters[i] == "," else { return nil }
+        var depth = 0
+        while i >= 0 {
+            switch characters[i] {
+            case ")", "]": depth += 1
+            case "[": depth -= 1
+            case "(":
+                if depth == 0 {
+                    var end = i
+                    while end > 0, characters[end - 1] == " " { end -= 1 }
+                    var start = end
+                    while start > 0, characters[start - 1].isLetter || characters[start - 1].isNumber || characters[start - 1] == "_" { start -= 1 }
+                    return start < end ? String(characters[start..<end]) : nil
+                }
+                depth -= 1
+            default: break
+            }
+            if depth < 0 { return nil }
+            i -= 1
+        }
+        return nil
     }
 
     /// Paths starting with `partial`: entries of its directory part whose names start with its

@@ -91,6 +91,12 @@ public protocol ConsoleEngine: AnyObject {
     /// replace it, e.g. `["eig", "eigenvectors"]` for `K.ei|`.
     func completions(line: String, cursor: Int) -> [String]
 
+    /// The parameter names of function `name`, for argument-label completion; nil when unknown.
+    func parameterNames(of name: String) -> [String]?
+
+    /// The names `help("…")` answers to, for completion inside its string.
+    var helpTopics: [String] { get }
+
     /// The current bindings, sorted by name, for `.vars`.
     var bindings: [EngineBinding] { get }
 
@@ -155,6 +161,9 @@ public struct EngineFigure: @unchecked Sendable, Equatable {
 }
 
 extension ConsoleEngine {
+    public func parameterNames(of name: String) -> [String]? { nil }
+    public var helpTopics: [String] { [] }
+
     public func setThreads(_ count: Int?) throws -> String {
         throw EngineHookError("this engine has no thread setting")
     }

@@ -119,7 +119,9 @@ public enum ConsoleLauncher {
             return report(session.runScript(text: text, name: "<stdin>", keepGoing: options.keepGoing), keepGoing: options.keepGoing, display: display)
         }
         display.write(banner + "\n")
-        engine.progress = TerminalProgress()
+        let progress = TerminalProgress()
+        engine.progress = progress
+        (display as? StandardStreams)?.beforeWrite = { progress.yieldLine() }
         let history = usableHistoryPath(historyPath(options, environment: environment))
         if let problem = history.problem { display.writeError("entk: \(problem)\n") }
         let console = InteractiveConsole(session: session, historyPath: history.path, historyLimit: historyLimit)

@@ -21,9 +21,11 @@ extension ConsoleOutput {
 /// Standard output for results, standard error for diagnostics, unbuffered so the two
 /// interleave in the order they were written.
 public final class StandardStreams: ConsoleOutput {
+    /// Called before every write (the interactive console clears its progress line here).
+    public var beforeWrite: (() -> Void)?
     public init() {}
-    public func write(_ text: String) { FileDescriptorWriter.write(text, to: 1) }
-    public func writeError(_ text: String) { FileDescriptorWriter.write(text, to: 2) }
+    public func write(_ text: String) { beforeWrite?(); FileDescriptorWriter.write(text, to: 1) }
+    public func writeError(_ text: String) { beforeWrite?(); FileDescriptorWriter.write(text, to: 2) }
 }
 
 /// Collects everything written, in order, with its kind; tests and `--check` read it back.

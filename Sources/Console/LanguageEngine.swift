@@ -47,6 +47,9 @@ public final class LanguageEngine: ConsoleEngine {
         session.interpreter.run(source, file: file, firstLine: firstLine)
     }
 
+    public func parameterNames(of name: String) -> [String]? { session.interpreter.parameterNames(of: name) }
+    public var helpTopics: [String] { session.interpreter.helpTopics }
+
     public func completions(line: String, cursor: Int) -> [String] {
         session.interpreter.completions(line: line, cursor: cursor)
     }

@@ -36,7 +36,12 @@ struct MetaCommandContext {
         return false
     }
 
-    func say(_ text: String) { session.router.write(text.hasSuffix("\n") ? text : text + "\n") }
+    /// Writes `text` (help, lesson prose), wrapped at word boundaries when standard output is
+    /// a terminal (`TextWrap`); recordings and pipes get it unchanged.
+    func say(_ text: String) {
+        let shown = TextWrap.terminalWidth.map { TextWrap.wrap(text, width: $0 - 1) } ?? text
+        session.router.write(shown.hasSuffix("\n") ? shown : shown + "\n")
+    }
 }
 
 extension MetaCommand {

@@ -59,21 +59,33 @@ public final class TerminalProgress: ProgressReporter {
         draw("\r\u{1B}[K" + Self.line(label: label, done: done, total: total, detail: detail, width: width))
     }
 
+    /// Clears the line before other output reaches the terminal, so a result never lands on the
+    /// end of a progress line (the console's standard streams call it before every write); the
+    /// next `update` draws the line again below the output.
+    public func yieldLine() {
+        guard isTerminal, active, lastDraw != nil else { return }
+        draw("\r\u{1B}[K")
+        lastDraw = nil
+    }
+
     public func end() {
         guard active else { return }
         active = false
         if isTerminal && lastDraw != nil { draw("\r\u{1B}[K") }
     }
 
-    /// The progress line: `label  done/total  pct%  detail`, cut to `width` characters.
+    /// The progress line: `label  done/total  pct%  detail` (`label …` before an unknown total
+    /// has a count), cut to `width` characters.
     public static func line(label: String, done: Int, total: Int?, detail: String?, width: Int) -> String {
         var parts = [label]
         if let total, total > 0 {
             let percent = min(100, max(0, done * 100 / total))
             parts.append("\(done)/\(total)")
             parts.append("\(percent)%")
-        } else {
+        } else if done > 0 {
             parts.append("\(done)")
+        } else {
+            parts[0] += " …"   // started, nothing counted yet (an eigen solve)
         }
         if let detail, !detail.isEmpty { parts.append(detail) }
         let text = parts.joined(separator: "  ")

@@ -24,3 +24,23 @@ extension Interpreter {
         return candidates.filter { $0.hasPrefix(word) }.sorted()
     }
 }
+
+extension Interpreter {
+    /// The parameter names of the function `name` (a builtin, or a function bound by the user),
+    /// in order; nil when `name` is not a function.
+    public func parameterNames(of name: String) -> [String]? {
+        if case .function(let f)? = evaluator.globals.values[name] {
+            switch f.kind {
+            case .closure(let declaration, _): return declaration.parameters.map(\.name)
+            case .builtin(let b), .method(_, let b): return b.parameters.map(\.name)
+            }
+        }
+        return registry.function(named: name)?.parameters.map(\.name)
+    }
+
+    /// Everything `help("…")` answers to: functions, bound names, type names and their members.
+    public var helpTopics: [String] {
+        Array(Set(registry.functions.keys).union(registry.types.keys).union(evaluator.globals.values.keys)
+            .union(registry.types.values.flatMap(\.memberNames))).sorted()
+    }
+}

@@ -55,6 +55,9 @@ extension Session {
         let method = try a.choice("method", as: SpectrumMethod.self)
         let ridge = try a.number("ridge")
         let start = a.has("start") ? try a.host("start", as: SpectrumObject.self).spectrum.vectors : nil
+        // A line on the terminal while the solve runs (the solvers report no steps of their own).
+        progress.begin(total: nil, label: "eig top \(count) of \(k.kernel.dimension)")
+        defer { progress.end() }
         // Reuse (and extend) the cached spectrum unless the request differs in kind.
         if let s = k.spectrum, start == nil, k.spectrumRidge == ridge, method == .auto || method == s.method {
             s.shouldStop = { [unowned self] in self.shouldStop }

@@ -9,9 +9,10 @@ import Tensors
 extension Session {
     var modelType: HostType {
         func model(_ v: Value) throws -> ModelObject { try v.object(ModelObject.self, named: "model") }
-        func tms(_ a: Arguments) throws -> TMSModel {
-            guard let t = try a.receiver(as: ModelObject.self).model as? TMSModel else {
-                throw LanguageError("`\(a.callee)` needs a tms model")
+        func tms(_ a: Arguments) throws -> any SuperpositionModel {
+            let model = try a.receiver(as: ModelObject.self).model
+            guard let t = model as? any SuperpositionModel else {
+                throw LanguageError("`\(a.callee)` needs a toy model of superposition (tms); this is a \(model.kind) model")
             }
             return t
         }

@@ -19,9 +19,16 @@ public enum BLAS {
                             b: UnsafePointer<Double>, ldb: Int,
                             beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
         guard m > 0, n > 0 else { return }
-        cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        BLASThreads.run(small: m * n * k < singleThreadBelow) {
+            cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
+                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
     }
+
+    /// Calls of fewer multiply-adds (m·n·k for a product, m·n for gemv, n²k/2 for syrk) run on one thread: 2²³ ≈ 8.4 M, about 0.1 ms on
+    /// one core of this machine, below which a second thread's wake-up and join cost more than
+    /// its half of the work (OpenBLAS's own cut-off is 2¹⁸).
+    public static let singleThreadBelow = 1 << 23
 
     /// C ← α·A·Aᵀ + β·C (trans = .none, A is n×k) or α·Aᵀ·A + β·C (trans = .transpose, A is k×n),
     /// writing the **upper** triangle of the n×n matrix C only. Cost: n²·k flops.
@@ -29,8 +36,10 @@ public enum BLAS {
                             a: UnsafePointer<Double>, lda: Int, beta: Double = 0,
                             c: UnsafeMutablePointer<Double>, ldc: Int) {
         guard n > 0 else { return }
-        cblas_dsyrk(CblasRowMajor, CblasUpper, trans.cblas, Int32(n), Int32(k),
-                    alpha, a, Int32(lda), beta, c, Int32(ldc))
+        BLASThreads.run(small: n * n * k / 2 < singleThreadBelow) {
+            cblas_dsyrk(CblasRowMajor, CblasUpper, trans.cblas, Int32(n), Int32(k),
+                        alpha, a, Int32(lda), beta, c, Int32(ldc))
+        }
     }
 
     /// y ← α·op(A)·x + β·y, A is m×n row-major.
@@ -38,18 +47,20 @@ public enum BLAS {
                             a: UnsafePointer<Double>, lda: Int, x: UnsafePointer<Double>,
                             beta: Double = 0, y: UnsafeMutablePointer<Double>) {
         guard m > 0, n > 0 else { return }
-        cblas_dgemv(CblasRowMajor, trans.cblas, Int32(m), Int32(n), alpha, a, Int32(lda),
-                    x, 1, beta, y, 1)
+        BLASThreads.run(small: m * n < singleThreadBelow) {
+            cblas_dgemv(CblasRowMajor, trans.cblas, Int32(m), Int32(n), alpha, a, Int32(lda),
+                        x, 1, beta, y, 1)
+        }
     }
 
     /// Σ x_i y_i over `count` contiguous elements.
     public static func dot(count: Int, _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>) -> Double {
-        count > 0 ? cblas_ddot(Int32(count), x, 1, y, 1) : 0
+        count > 0 ? BLASThreads.run(small: count < singleThreadBelow) { cblas_ddot(Int32(count), x, 1, y, 1) } : 0
     }
 
     /// y ← α·x + y.
     public static func axpy(count: Int, alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
-        if count > 0 { cblas_daxpy(Int32(count), alpha, x, 1, y, 1) }
+        if count > 0 { BLASThreads.run(small: count < singleThreadBelow) { cblas_daxpy(Int32(count), alpha, x, 1, y, 1) } }
     }
 }
 

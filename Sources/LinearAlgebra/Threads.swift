@@ -1,12 +1,36 @@
 internal import COpenBLAS
 
 /// The number of threads OpenBLAS uses for every subsequent call.
+///
+/// `set` is the configured count (`.threads N`, the benchmarks); products too small to share,
+/// below `BLAS.singleThreadBelow` multiply-adds, run on one thread whatever the count
+/// (`withOneThread`), because waking a second thread costs more than it saves there and, on a
+/// busy machine, a waiting thread spins in `sched_yield`.
 public enum BLASThreads {
-    /// Current thread count.
-    public static var count: Int { Int(openblas_get_num_threads()) }
+    /// The configured thread count (what `set` last chose, or OpenBLAS's default).
+    public static var count: Int { configured }
+    nonisolated(unsafe) private static var configured = Int(openblas_get_num_threads())
+    nonisolated(unsafe) private static var current = configured
 
     /// Sets the thread count (clamped to at least 1).
-    public static func set(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    public static func set(_ n: Int) {
+        configured = max(1, n)
+        apply(configured)
+    }
+
+    private static func apply(_ n: Int) {
+        if current != n { openblas_set_num_threads(Int32(n)); current = n }
+    }
+
+
+    /// Runs `body` on one OpenBLAS thread when `small` (then back to the configured count, so
+    /// every other BLAS and LAPACK call keeps it), else on the configured count.
+    @inline(__always) static func run<R>(small: Bool, _ body: () -> R) -> R {
+        guard small, configured > 1 else { return body() }
+        apply(1)
+        defer { apply(configured) }
+        return body()
+    }
 
     /// Processors OpenBLAS sees.
     public static var processors: Int { Int(openblas_get_num_procs()) }

@@ -9,7 +9,14 @@ import Tensors
 /// tied weight's gradient gets both terms, h δᵀ + (W δ) xᵀ), and the ReLU.
 /// The model carries its feature importance I_i (default 0.8^i) and sparsity S so the default
 /// loss is the importance-weighted MSE and `samples` draws the paper's data.
-public final class TMSModel: LayeredModel {
+/// What a toy model of superposition can do beyond any model: draw its own data and count the
+/// features its weights represent (the Library asks for this capability, not for a class).
+public protocol SuperpositionModel: DifferentiableModel {
+    func samples(_ count: Int, generator: inout RandomGenerator) throws -> Dataset
+    func representedFeatures(threshold: Double) -> Int
+}
+
+public final class TMSModel: LayeredModel, SuperpositionModel {
     public let features: Int
     public let hidden: Int
     public let sparsity: Double

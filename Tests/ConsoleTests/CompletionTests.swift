@@ -47,6 +47,33 @@ struct CompletionTests {
     }
 }
 
+@Suite("Completion in the language")
+struct LanguageCompletionTests {
+    let engine = LanguageEngine()
+
+    @Test("argument labels after ( and , of a call; help topics inside help(\"; paths in any path argument")
+    func labelsTopicsAndPaths() throws {
+        _ = engine.run("f = fn(alpha, beta) { alpha }", file: "<test>", firstLine: 1)
+        let call = "ntk(net, x, vie"
+        #expect(Completer.complete(line: call, cursor: call.count, engine: engine).candidates.first == "view: ")
+        let user = "f(1, be"
+        #expect(Completer.complete(line: user, cursor: user.count, engine: engine).candidates.contains("beta: "))
+        let plain = "x = vie"
+        #expect(!Completer.complete(line: plain, cursor: plain.count, engine: engine).candidates.contains("view: "))
+        let help = "help(\"ei"
+        let topics = Completer.complete(line: help, cursor: help.count, engine: engine)
+        #expect(topics.start == 6 && topics.candidates.contains("eig"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entk-completion-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        FileManager.default.createFile(atPath: directory.appendingPathComponent("w.safetensors").path, contents: Data())
+        for callee in ["save(x, \"", "load_weights(m, \""] {
+            let line = callee + directory.path + "/w"
+            #expect(Completer.complete(line: line, cursor: line.count, engine: engine).candidates == [directory.path + "/w.safetensors"], "\(callee)")
+        }
+    }
+}
+
 @Suite("Progress")
 struct ProgressTests {
     @Test("nothing is drawn when standard error is not a terminal")
@@ -72,6 +99,21 @@ struct ProgressTests {
         progress.end()
         #expect(drawn == ["\r\u{1B}[Ktrain  0/4  0%", "\r\u{1B}[Ktrain  2/4  50%  loss 0.5",
                           "\r\u{1B}[Ktrain  4/4  100%", "\r\u{1B}[K"])
+    }
+
+    @Test("output during a task clears the progress line first; the next update draws it again")
+    func yieldsToOutput() {
+        var drawn: [String] = []
+        var clock = 0.0
+        let progress = TerminalProgress(isTerminal: true, draw: { drawn.append($0) }, now: { clock },
+                                        stopRequested: { false }, minimumInterval: 0.1)
+        progress.yieldLine()                                     // no task: nothing to clear
+        progress.begin(total: 4, label: "train")
+        progress.yieldLine()                                     // a hook prints: the line goes
+        clock = 0.01; progress.update(done: 1, detail: nil)      // drawn again at once
+        progress.end()
+        progress.yieldLine()
+        #expect(drawn == ["\r\u{1B}[Ktrain  0/4  0%", "\r\u{1B}[K", "\r\u{1B}[Ktrain  1/4  25%", "\r\u{1B}[K"])
     }
 
     @Test("the line is cut to the width and shows a count when the total is unknown")

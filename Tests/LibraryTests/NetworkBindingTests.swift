@@ -103,7 +103,7 @@ struct NetworkBindingTests {
         #expect(output("modmlp(activation: \"sigmoid\")").contains("argument `activation` of `modmlp` expects \"relu\", \"gelu\", \"tanh\", \"square\", \"identity\", got \"sigmoid\""))
         #expect(output("modmlp(activation: \"reul\")").contains("got \"reul\"; did you mean \"relu\"?"))
         #expect(output("mlp(sizes: [2, 2], activation: \"ReLU\")").contains("did you mean \"relu\"?"))
-        #expect(output("m = tms(seed: 0)\nm.n_represented()\nmodmlp(p: 5, width: 4).n_represented()").contains("needs a tms model"))
+        #expect(output("m = tms(seed: 0)\nm.n_represented()\nmodmlp(p: 5, width: 4).n_represented()").contains("needs a toy model of superposition (tms); this is a modmlp model"))
     }
 }
 
