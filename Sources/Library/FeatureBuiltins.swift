@@ -29,9 +29,38 @@ extension Session {
             guard let f = FourierFamily(rawValue: familyName) else {
                 throw LanguageError("unknown family \"\(familyName)\"; expected \(FourierFamily.allCases.map(\.rawValue).joined(separator: ", "))", argument: name)
             }
-            return try f.matrix(p: p)
+            do { return try f.matrix(p: p, frequencies: try frequencies(a)) } catch let error as KernelError {
+                throw LanguageError(error.description, argument: "freqs")
+            }
         }
+        if a.has("freqs") { throw LanguageError("freqs: restricts a named family; \(name) is a tensor", argument: "freqs") }
         return try block(a, name)
+    }
+
+    /// The `freqs:` argument as integer frequencies (a list or a 1-d tensor), nil when absent.
+    private func frequencies(_ a: Arguments) throws -> [Int]? {
+        guard a.has("freqs") else { return nil }
+        let values: [Double]
+        switch a["freqs"] {
+        case .list(let elements):
+            values = try elements.map {
+                guard case .number(let x) = $0 else { throw LanguageError("freqs must hold integers, got \($0.typeName)", argument: "freqs") }
+                return x
+            }
+        default:
+            let t = try a.tensor("freqs")
+            guard t.rank <= 1 else { throw LanguageError("freqs must be a list or a vector, got shape \(Tensor.describe(shape: t.shape))", argument: "freqs") }
+            values = t.storage
+        }
+        return try values.map {
+            guard $0 == $0.rounded(), abs($0) < 1e9 else { throw LanguageError("freqs must hold integers, got \(NumberFormat.format($0))", argument: "freqs") }
+            return Int($0)
+        }
+    }
+
+    private static var freqsParameter: BuiltinParameter {
+        BuiltinParameter("freqs", default: .nothing, requiresLabel: true,
+                         summary: "only these frequencies (a list or vector of k in 1…⌊p/2⌋), e.g. key_frequencies(m).freqs")
     }
 
     private static var pParameter: BuiltinParameter {
@@ -57,15 +86,17 @@ extension Session {
                 let k = try a.optionalInteger("k") ?? s.shown
                 return .host(TensorObject(Tensor(try FeatureIndicators.heatmap(s.spectrum, inputs: x, count: k, columnNormalised: try a.bool("normalise")))))
             },
-            Builtin("fourier", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000))), BuiltinParameter("family", .choice(familyList))],
+            Builtin("fourier", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000))), BuiltinParameter("family", .choice(familyList)),
+                                Session.freqsParameter],
                     returns: "tensor", summary: "a Fourier family on all p² pairs: columns cos(2πk·v/p), sin(2πk·v/p), k = 1…⌊p/2⌋",
-                    detail: "Pairs in the order i = a·p + b. Families: a, b, sum (a+b), diff (a−b), 2a, 2b, axis_sum (F_a + F_b), axis_diff (F_a − F_b).") { [unowned self] a in
+                    detail: "Pairs in the order i = a·p + b. Families: a, b, sum (a+b), diff (a−b), 2a, 2b, axis_sum (F_a + F_b), axis_diff (F_a − F_b). With freqs: [k1, k2, …] only those frequencies, columns cos k1, sin k1, cos k2, …: fourier(29, \"sum\", freqs: [1, 12]) is 841×4.") { [unowned self] a in
                 .host(TensorObject(Tensor(try self.family(a, "family", p: try a.integer("p")))))
             },
             Builtin("overlap", [BuiltinParameter("block", summary: "eigenvectors as columns (N×d), e.g. s.vectors[:, 57:113]"),
-                                BuiltinParameter("family", summary: "a family name (\(familyNames)) or an N×m tensor"), Session.pParameter],
+                                BuiltinParameter("family", summary: "a family name (\(familyNames)) or an N×m tensor"), Session.pParameter,
+                                Session.freqsParameter],
                     returns: "number", summary: "subspace overlap Σ s², s the singular values of QᵀF (F centred, both orthonormalised)",
-                    detail: "Lies in [0, min(d, rank F)]; for p = 29 a family spans 28 dimensions, so 28 is a perfect overlap.") { [unowned self] a in
+                    detail: "Lies in [0, min(d, rank F)]; for p = 29 a family spans 28 dimensions, so 28 is a perfect overlap; restricted to m frequencies (freqs:) it spans 2m.") { [unowned self] a in
                 let b = try self.block(a, "block")
                 return .number(try subspaceOverlap(b, family: try self.family(a, "family", p: try self.modulus(a, rows: b.rows))))
             },
@@ -83,6 +114,38 @@ extension Session {
                 let atoms = try self.block(a, "atoms")
                 let f = try a.choice("family", as: FourierFamily.self)
                 return .host(TensorObject(Tensor(try phaseInsensitiveCorrelation(atoms, family: f, p: try self.modulus(a, rows: atoms.rows)))))
+            },
+            Builtin("key_frequencies", [BuiltinParameter("embedding", summary: "a transformer model (its embed.W_E) or a tokens × d tensor"),
+                                        BuiltinParameter("p", .optional(.bounded(.integer, .within(3, 1000))), default: .nothing, requiresLabel: true,
+                                                         summary: "token rows to transform (default: vocabulary − 1 for a model, all rows of a tensor)"),
+                                        BuiltinParameter("threshold", .bounded(.number, .within(0, 1e6)), default: .number(2), requiresLabel: true,
+                                                         summary: "k is key when its power is at least this × the mean over k = 1…⌊p/2⌋")],
+                    returns: "record", summary: "the Fourier power of the embedding along tokens and its key frequencies: record(power, freqs, threshold)",
+                    detail: """
+                        power[k] = (1/d) Σ_j |Σ_t E[t, j] e^(−2πi k t/p)|² for k = 0…⌊p/2⌋ (index = frequency), over the first p \
+                        token rows (p: default vocabulary − 1 for a transformer, whose last token is "=", else all rows): the \
+                        author's mean over d_model of |fft(W_E[:p])|². freqs lists, ascending, every k ≥ 1 whose power is at \
+                        least threshold × the mean of power[1:] (the strongest alone when none is). plot(r.power, bars: true) draws it.
+                        """) { [unowned self] a in
+                let e: Matrix, defaultP: Int
+                if case .host(let m as ModelObject) = a["embedding"] {
+                    guard let t = try? m.model.tensor("embed.W_E"), let em = t.matrix else {
+                        throw LanguageError("\(m.model.kind) has no token embedding embed.W_E; pass the embedding tensor", argument: "embedding")
+                    }
+                    e = em
+                    defaultP = em.rows - 1
+                } else {
+                    e = try self.block(a, "embedding")
+                    defaultP = e.rows
+                }
+                let spectrum: EmbeddingFourierPower
+                do { spectrum = try EmbeddingFourierPower(embedding: e, p: try a.optionalInteger("p") ?? defaultP) } catch let error as KernelError {
+                    throw LanguageError(error.description, argument: "p")
+                }
+                let threshold = try a.number("threshold")
+                let freqs = spectrum.keyFrequencies(threshold: threshold).map { Value.number(Double($0)) }
+                return .host(RecordObject([("power", .host(TensorObject(Tensor(shape: [spectrum.power.count], storage: spectrum.power)))),
+                                           ("freqs", .list(freqs)), ("threshold", .number(threshold))]))
             },
             Builtin("laplacian", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000))),
                                   BuiltinParameter("along", .choice(["a", "b", "sum", "diff"]), default: .string("a"), requiresLabel: true)],

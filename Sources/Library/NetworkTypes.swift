@@ -56,6 +56,17 @@ extension Session {
                     let y = Tensor(try m.predict(input))
                     return .wrap(x.rank == 1 ? y.flattened : y)
                 },
+                Builtin("residual", [BuiltinParameter("x", summary: "token sequences, N×T (e.g. data.all_x)")], returns: "tensor",
+                        summary: "transformer: the final residual stream h at the last position, N×d_model (logits = h W_U)",
+                        detail: "The class-mean kernel of unembed.W_U is exactly h(x)·h(x′)/C, C the number of logits: ntk(m, x, view: \"mean\", layers: [\"unembed.W_U\"]).matrix() equals h @ h.T / C.") { a in
+                    guard let m = try a.receiver(as: ModelObject.self).model as? Transformer else {
+                        throw LanguageError("residual is for transformer models")
+                    }
+                    guard let input = try a.tensor("x").matrix else { throw LanguageError("residual: x must be N×T token ids", argument: "x") }
+                    do { return .wrap(Tensor(try m.finalResidual(input))) } catch let error as NetworkError {
+                        throw LanguageError(error.description, argument: "x")
+                    }
+                },
                 Builtin("accuracy", [BuiltinParameter("data", .host("dataset")),
                                      BuiltinParameter("split", .choice(["train", "test"]), default: .string("test"), requiresLabel: true)],
                         returns: "number", summary: "argmax accuracy on a dataset's train or test split") { a in

@@ -97,6 +97,10 @@ extension Session {
                          BuiltinParameter("ylabel", .optional(.string), default: .nothing, requiresLabel: true, summary: "the y-axis label"),
                          BuiltinParameter("log", .optional(.bool), default: .nothing, requiresLabel: true,
                                           summary: "log10 y axis (default: true for spectra and histories)"),
+                         BuiltinParameter("bars", .bool, default: .bool(false), requiresLabel: true,
+                                          summary: "draw each point as a bar (a power spectrum by frequency)"),
+                         BuiltinParameter("marks", .optional(.list), default: .nothing, requiresLabel: true,
+                                          summary: "vertical marker lines: x values, or [x, \"label\"] pairs"),
                          BuiltinParameter("file", .optional(.string), default: .nothing, requiresLabel: true,
                                           summary: "write SVG to this path and return none")] + Session.sizeParameters,
                 returns: "plot", summary: "a line plot: spectra with their cliffs, trackers, training histories, tensors",
@@ -205,6 +209,8 @@ extension Session {
             }
         }
         if a.has("names") { try name(&plot.series, a) }
+        plot.bars = try a.bool("bars")
+        if a.has("marks") { plot.markers += try marks(a) }
         if let t = try label(a, "title") { plot.title = t }
         if let t = try label(a, "xlabel") { plot.xLabel = t }
         if let t = try label(a, "ylabel") { plot.yLabel = t }
@@ -212,6 +218,19 @@ extension Session {
             throw LanguageError("plot has nothing to draw: no finite\(plot.logY ? " positive" : "") values in x", argument: "x")
         }
         return plot
+    }
+
+    /// `marks:` as markers: a number x (labelled with x) or a pair [x, "label"].
+    private func marks(_ a: Arguments) throws -> [Marker] {
+        try a.list("marks").map { item in
+            switch item {
+            case .number(let x) where x.isFinite: return Marker(x: x, label: Axis.format(x))
+            case .list(let pair) where pair.count == 2:
+                if case .number(let x) = pair[0], x.isFinite, case .string(let label) = pair[1] { return Marker(x: x, label: label) }
+            default: break
+            }
+            throw LanguageError("marks holds x values or [x, \"label\"] pairs, got \(item.typeName)", argument: "marks")
+        }
     }
 
     private func noY(_ a: Arguments, _ what: String) throws {

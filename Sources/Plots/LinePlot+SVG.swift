@@ -58,7 +58,21 @@ extension LinePlot {
         }
         // Series, clipped to the plotting area.
         out.append("<clipPath id=\"area\"><rect x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(pw))\" height=\"\(SVG.n(ph))\"/></clipPath>")
-        for (k, s) in series.enumerated() {
+        for (k, s) in series.enumerated() where bars {
+            // Bars 0.8 of the narrowest spacing between neighbouring x values wide, side by side
+            // when several series share the plot.
+            let xs = Set(series.flatMap(\.x)).sorted()
+            let spacing = zip(xs, xs.dropFirst()).map { $1 - $0 }.min() ?? 1
+            let full = 0.8 * spacing / Double(series.count), base = py(barBase(f))
+            for run in runs(s) {
+                for (x, y) in run {
+                    let x0 = px(x - 0.4 * spacing + Double(k) * full), x1 = px(x - 0.4 * spacing + Double(k + 1) * full)
+                    let top = py(y)
+                    out.append("<rect class=\"bar\" clip-path=\"url(#area)\" x=\"\(SVG.n(x0))\" y=\"\(SVG.n(min(top, base)))\" width=\"\(SVG.n(x1 - x0))\" height=\"\(SVG.n(abs(base - top)))\" fill=\"\(SeriesColours.colour(k))\"/>")
+                }
+            }
+        }
+        for (k, s) in series.enumerated() where !bars {
             let colour = SeriesColours.colour(k)
             for run in runs(s) {
                 let d = run.enumerated().map { ($0.offset == 0 ? "M" : "L") + "\(SVG.n(px($0.element.0))) \(SVG.n(py($0.element.1)))" }.joined(separator: " ")

@@ -33,7 +33,20 @@ extension LinePlot {
             let c = column(m.x)
             for r in 0..<height { canvas[r, margin + 1 + c] = "┊" }
         }
-        if series.count == 1 {
+        if bars {
+            // One column of █ per point (glyphs when several series share the plot), from the
+            // base up to the value's row.
+            let base = row(barBase(f))
+            for (k, s) in series.enumerated() {
+                let glyph: Character = series.count == 1 ? "█" : Self.glyphs[k % Self.glyphs.count]
+                for run in runs(s) {
+                    for (x, y) in run {
+                        let c = column(x), top = row(y)
+                        for r in min(top, base)...max(top, base) where r >= 0 && r < height { canvas[r, margin + 1 + c] = glyph }
+                    }
+                }
+            }
+        } else if series.count == 1 {
             var raster = BrailleRaster(columns: plotWidth, rows: height)
             func dx(_ x: Double) -> Int { Int(((x - f.xLo) / (f.xHi - f.xLo) * Double(2 * plotWidth - 1)).rounded()) }
             func dy(_ y: Double) -> Int { Int(((f.yHi - y) / (f.yHi - f.yLo) * Double(4 * height - 1)).rounded()) }

@@ -35,16 +35,24 @@ public struct LinePlot: Equatable, Sendable {
     public var markers: [Marker]
     /// y on a log10 axis; non-positive values are left out (they break the curve).
     public var logY: Bool
+    /// Each point drawn as a bar from the bottom of the axis (zero on a linear axis that holds
+    /// it) up to its value, instead of a curve through the points: a power spectrum by frequency.
+    public var bars: Bool
 
     public init(title: String = "", xLabel: String = "", yLabel: String = "", series: [Series],
-                markers: [Marker] = [], logY: Bool = false) {
+                markers: [Marker] = [], logY: Bool = false, bars: Bool = false) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
         self.markers = markers
         self.logY = logY
+        self.bars = bars
     }
+
+    /// Where bars start, in plotting units: zero on a linear axis whose range holds it, else
+    /// the bottom of the frame.
+    func barBase(_ f: Frame) -> Double { !logY && f.yLo <= 0 && f.yHi >= 0 ? 0 : f.yLo }
 
     /// An eigenvalue spectrum: λ_i against index i (log scale by default), with each cliff
     /// "after k" (λ_{k-1}/λ_k large) marked by a line at x = k − 0.5, between the two eigenvalues.
@@ -76,12 +84,13 @@ public struct LinePlot: Equatable, Sendable {
 
     /// Ranges cover every drawable point and marker, rounded out to nice ticks.
     func frame(xTarget: Int, yTarget: Int) -> Frame {
-        var xs: [Double] = markers.map(\.x), ys: [Double] = []
+        var xs: [Double] = markers.map(\.x), ys: [Double] = bars && !logY ? [0] : []
         for s in series {
             for (x, y) in zip(s.x, s.y) where x.isFinite {
                 if let t = transformed(y) { xs.append(x); ys.append(t) }
             }
         }
+        if bars, let lo = xs.min(), let hi = xs.max() { xs += [lo - 0.5, hi + 0.5] }
         let integerX = series.allSatisfy { $0.x.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
         let xr = Axis.linearTicks(xs.min() ?? 0, xs.max() ?? 1, target: xTarget, integer: integerX)
         if logY {

@@ -180,7 +180,7 @@ struct LessonTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let (session, _) = makeLanguageSession(lessons: root.appendingPathComponent("scripts/lessons"))
         let lessons = try session.allLessons()
-        #expect(lessons.map(\.number) == [1, 2, 3, 4, 5])
+        #expect(lessons.map(\.number) == [1, 2, 3, 4, 5, 6])
         for lesson in lessons {
             #expect(!lesson.summary.isEmpty, "lesson \(lesson.number) has no summary")
             #expect(lesson.steps.count >= 3, "lesson \(lesson.number) has \(lesson.steps.count) steps")
