@@ -10,10 +10,31 @@ public struct IterativeEigenResult: Equatable, Sendable {
     /// Operator applications counted in vectors: the sum of the column counts of every block
     /// passed to `apply` (n on the dense route).
     public var products: Int
+    /// ‖A·v_i − λ_i·v_i‖ / ‖A‖ for each pair, with ‖A‖ estimated by max|θ| (see the convergence test).
+    public var relativeResiduals: [Double]
+    /// Whether Ctrl-C stopped the solve: `pairs` then holds only the leading pairs that had
+    /// converged at the last block boundary (possibly fewer than asked for).
+    public var interrupted: Bool
 
-    public init(pairs: EigenPairs, residuals: [Double], iterations: Int, products: Int) {
+    public init(pairs: EigenPairs, residuals: [Double], iterations: Int, products: Int,
+                relativeResiduals: [Double]? = nil, interrupted: Bool = false) {
         self.pairs = pairs; self.residuals = residuals; self.iterations = iterations; self.products = products
+        let scale = pairs.values.map(abs).max() ?? 0
+        self.relativeResiduals = relativeResiduals ?? residuals.map { scale > 0 ? $0 / scale : $0 }
+        self.interrupted = interrupted
     }
+}
+
+/// Where a block iteration stands, reported after every Rayleigh–Ritz step.
+public struct IterativeEigenProgress: Equatable, Sendable {
+    /// Block expansions so far.
+    public var iteration: Int
+    /// Operator products so far, in vectors.
+    public var products: Int
+    /// ‖A·y_i − θ_i·y_i‖ / max|θ| of the k wanted Ritz pairs.
+    public var relativeResiduals: [Double]
+    /// How many leading pairs meet the tolerance.
+    public var converged: Int
 }
 
 /// Top-k eigenpairs of a symmetric operator known only through block products V ↦ A·V.
@@ -53,7 +74,10 @@ public struct IterativeEigenResult: Equatable, Sendable {
 /// 2·n·capacity doubles (V and A·V).
 ///
 /// **Safe points**: `shouldStop` is polled before every operator application; when it returns
-/// true the solve throws `.interrupted(routine: "the iterative eigen solve")`.
+/// true (or `apply` itself throws `.interrupted`) the solve throws
+/// `.interrupted(routine: "the iterative eigen solve")`, or, with `keepConverged`, returns the
+/// leading pairs that had converged at the last block boundary with `interrupted` set (and
+/// throws only when none had). `progress` receives the residuals after every block.
 public enum IterativeEigen {
     /// The k largest eigenpairs of the symmetric n×n operator `apply` (V ↦ A·V for n × b blocks).
     ///
@@ -64,12 +88,18 @@ public enum IterativeEigen {
     ///   - tolerance: relative residual bound (see the type's doc), > 0.
     ///   - maxIterations: block expansions allowed before `.noConvergence`, whose detail carries the
     ///     largest relative residual reached.
+    ///   - block: vectors per product (nil = k + max(8, ⌈k/2⌉)); larger blocks make each product
+    ///     a wider GEMM and usually need fewer blocks.
+    ///   - keepConverged: on Ctrl-C, return the converged leading pairs instead of throwing.
+    ///   - progress: called after every Rayleigh–Ritz step with the residuals so far.
     /// - Throws: `.invalidRequest` (k ∉ 1…n, bad tolerance), `.shapeMismatch` (start or operator
     ///   output of the wrong shape), `.nonFiniteInput` (NaN/∞ in start or operator output),
     ///   `.interrupted`, `.noConvergence`, and whatever `apply` throws.
     public static func top(count k: Int, dimension n: Int, start: Matrix? = nil,
-                           tolerance: Double = 1e-10, maxIterations: Int = 500,
+                           tolerance: Double = 1e-10, maxIterations: Int = 500, block: Int? = nil,
+                           keepConverged: Bool = false,
                            shouldStop: () -> Bool = { false },
+                           progress: (IterativeEigenProgress) -> Void = { _ in },
                            apply: (Matrix) throws -> Matrix) throws -> IterativeEigenResult {
         let routine = "IterativeEigen.top"
         guard n >= 1, k >= 1, k <= n else {
@@ -85,8 +115,10 @@ public enum IterativeEigen {
             }
             try start.requireFinite(routine)
         }
-        var b = min(n, k + max(8, (k + 1) / 2))
+        if let block, block < 1 { throw LinearAlgebraError.invalidRequest("\(routine): block \(block) must be positive") }
+        var b = min(n, block ?? (k + max(8, (k + 1) / 2)))
         if let s = start?.cols { b = min(n, max(b, s)) }
+        b = max(b, min(n, k))
 
         var products = 0
         func checkedApply(_ block: Matrix) throws -> Matrix {
@@ -110,7 +142,8 @@ public enum IterativeEigen {
         }
         try AllocationBudget.reserve([n, capacity + 3 * b], for: "the Krylov basis of \(capacity) vectors of length \(n)")
         return try krylov(count: k, dimension: n, block: b, start: start, tolerance: tolerance,
-                          maxIterations: maxIterations, apply: checkedApply, products: productCount)
+                          maxIterations: maxIterations, keepConverged: keepConverged, progress: progress,
+                          apply: checkedApply, products: productCount)
     }
 
     /// Basis capacity and the number of Ritz vectors a thick restart keeps, for block size b:
@@ -123,9 +156,20 @@ public enum IterativeEigen {
 
     /// The block Lanczos iteration described on the type.
     private static func krylov(count k: Int, dimension n: Int, block b: Int, start: Matrix?,
-                               tolerance: Double, maxIterations: Int,
+                               tolerance: Double, maxIterations: Int, keepConverged: Bool,
+                               progress: (IterativeEigenProgress) -> Void,
                                apply: (Matrix) throws -> Matrix, products: () -> Int) throws -> IterativeEigenResult {
         let (capacity, keep) = basisSizes(block: b)
+        // The converged leading pairs of the last Rayleigh–Ritz step: what Ctrl-C keeps.
+        var kept: IterativeEigenResult?
+        func interruptible(_ block: Matrix) throws -> Matrix {
+            do { return try apply(block) } catch LinearAlgebraError.interrupted(let routine) {
+                guard keepConverged, var partial = kept else { throw LinearAlgebraError.interrupted(routine: routine) }
+                partial.products = products()
+                partial.interrupted = true
+                throw PartialResult(result: partial)
+            }
+        }
         var basis = KrylovBasis(n: n, capacity: capacity)
 
         // Starting block: the warm start's columns as rows, completed with fill vectors.
@@ -136,45 +180,57 @@ public enum IterativeEigen {
         basis.setProducts(try apply(basis.block(0..<b)), for: 0..<b)
 
         var iterations = 0
-        while true {
-            let m = basis.count
-            let ritz = try SymmetricEigen.all(basis.projectedMatrix)
-            let restarting = m + b > capacity
-            let w = restarting ? keep : b
-            let (y, ay) = basis.ritzRows(ritz.vectors, columns: w)
-            var residual = [Double](repeating: 0, count: b * n)
-            var norms = [Double](repeating: 0, count: b)
-            for i in 0..<b {
-                var sum = 0.0
-                for j in 0..<n {
-                    let r = ay[i * n + j] - ritz.values[i] * y[i * n + j]
-                    residual[i * n + j] = r
-                    sum += r * r
+        do {
+            while true {
+                let m = basis.count
+                let ritz = try SymmetricEigen.all(basis.projectedMatrix)
+                let restarting = m + b > capacity
+                let w = restarting ? keep : b
+                let (y, ay) = basis.ritzRows(ritz.vectors, columns: w)
+                var residual = [Double](repeating: 0, count: b * n)
+                var norms = [Double](repeating: 0, count: b)
+                for i in 0..<b {
+                    var sum = 0.0
+                    for j in 0..<n {
+                        let r = ay[i * n + j] - ritz.values[i] * y[i * n + j]
+                        residual[i * n + j] = r
+                        sum += r * r
+                    }
+                    norms[i] = sum.squareRoot()
                 }
-                norms[i] = sum.squareRoot()
+                let scale = ritz.values.map(abs).max() ?? 0
+                let worst = norms.prefix(k).max() ?? 0
+                let relative = norms.prefix(k).map { scale > 0 ? $0 / scale : $0 }
+                let converged = relative.prefix { $0 <= tolerance }.count
+                progress(IterativeEigenProgress(iteration: iterations, products: products(), relativeResiduals: relative, converged: converged))
+                func result(_ count: Int) -> IterativeEigenResult {
+                    var vectors = Matrix(rows: n, cols: count)
+                    for i in 0..<count { for j in 0..<n { vectors.storage[j * count + i] = y[i * n + j] } }
+                    return IterativeEigenResult(pairs: EigenPairs(values: Array(ritz.values.prefix(count)), vectors: vectors),
+                                                residuals: Array(norms.prefix(count)), iterations: iterations,
+                                                products: products(), relativeResiduals: Array(relative.prefix(count)))
+                }
+                if worst <= tolerance * scale { return result(k) }
+                if keepConverged && converged > 0 && converged != kept?.pairs.values.count { kept = result(converged) }
+                guard iterations < maxIterations else {
+                    let relative = scale > 0 ? worst / scale : worst
+                    throw LinearAlgebraError.noConvergence(
+                        routine: "IterativeEigen.top",
+                        detail: "largest relative residual \(relative) after \(iterations) iterations, tolerance \(tolerance)")
+                }
+                if restarting { basis.restart(y: y, ay: ay, values: Array(ritz.values.prefix(keep))) }
+                let m0 = basis.count
+                basis.appendOrthonormal(residual, rows: b)
+                basis.setProducts(try interruptible(basis.block(m0..<(m0 + b))), for: m0..<(m0 + b))
+                iterations += 1
             }
-            let scale = ritz.values.map(abs).max() ?? 0
-            let worst = norms.prefix(k).max() ?? 0
-            if worst <= tolerance * scale {
-                var vectors = Matrix(rows: n, cols: k)
-                for i in 0..<k { for j in 0..<n { vectors.storage[j * k + i] = y[i * n + j] } }
-                return IterativeEigenResult(pairs: EigenPairs(values: Array(ritz.values.prefix(k)), vectors: vectors),
-                                            residuals: Array(norms.prefix(k)), iterations: iterations,
-                                            products: products())
-            }
-            guard iterations < maxIterations else {
-                let relative = scale > 0 ? worst / scale : worst
-                throw LinearAlgebraError.noConvergence(
-                    routine: "IterativeEigen.top",
-                    detail: "largest relative residual \(relative) after \(iterations) iterations, tolerance \(tolerance)")
-            }
-            if restarting { basis.restart(y: y, ay: ay, values: Array(ritz.values.prefix(keep))) }
-            let m0 = basis.count
-            basis.appendOrthonormal(residual, rows: b)
-            basis.setProducts(try apply(basis.block(m0..<(m0 + b))), for: m0..<(m0 + b))
-            iterations += 1
+        } catch let partial as PartialResult {
+            return partial.result
         }
     }
+
+    /// Carries the converged pairs out of the iteration when Ctrl-C stops it.
+    private struct PartialResult: Error { let result: IterativeEigenResult }
 
     /// Dense route for small n: A from n products with identity blocks, then dsyevr.
     private static func dense(count k: Int, dimension n: Int, block b: Int,
