@@ -37,6 +37,7 @@ func kernelWorkloads() -> [Workload] {
             let kernel = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .trace))
             return { _ = try kernel.spectrum(top: 200) }
         },
+        operatorProductWorkload(),
         operatorWorkload(),
     ]
 }
@@ -47,8 +48,7 @@ func kernelWorkloads() -> [Workload] {
 /// Lanczos on route operator. Flops are counted as 4 forward passes per vector product (backward
 /// and tangent, each ≈ 2 forwards) plus the 2 forwards per block; one run only (it is heavy).
 private func operatorWorkload() -> Workload {
-    let configuration = Transformer.Configuration(vocabulary: 64, width: 128, heads: 4, headWidth: 32, mlpWidth: 512, blocks: 2,
-                                                  context: 16, activation: .relu, layerNorm: false, bias: true)
+    let configuration = operatorConfiguration
     final class Outcome { var spectrum: Spectrum?; var kernel: EmpiricalNTK?; var seconds: Double? }
     let outcome = Outcome()
     let samples = 1024
@@ -63,18 +63,47 @@ private func operatorWorkload() -> Workload {
                                               s.products, (outcome.seconds ?? .nan) / Double(s.products), worst, s.values.first ?? .nan,
                                               s.values.last ?? .nan, k.route.rawValue, k.routeReason))
                     }) {
-        let model = try Transformer(configuration, seed: 0)
-        var g = RandomGenerator(seed: 1)
-        var x = Matrix(rows: samples, cols: configuration.context)
-        for i in x.storage.indices { x.storage[i] = Double(g.nextInt(below: configuration.vocabulary)) }
+        let (model, x) = try operatorModel()
         return {
             let start = DispatchTime.now().uptimeNanoseconds
             let kernel = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .flat, memoryBudget: 768 << 20))
             outcome.kernel = kernel
-            outcome.spectrum = try Spectrum(kernel: kernel, count: 16, tolerance: 1e-9, block: 24)
+            // The residuals as they fall, on stderr (the table stays on stdout).
+            outcome.spectrum = try Spectrum(kernel: kernel, count: 16, tolerance: 1e-9, block: 24, progress: { p in
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                FileHandle.standardError.write(String(format: "  %6.1f s  %4d products  %2d/16 converged  worst residual %.1e\n",
+                                                      elapsed, p.products, p.converged, p.relativeResiduals.max() ?? 0).data(using: .utf8)!)
+            })
             outcome.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
     }
+}
+
+/// One product K·V of the same operator kernel on a block of 24 vectors (the solver's block).
+private func operatorProductWorkload() -> Workload {
+    let samples = 1024
+    let forward = Double(samples) * transformerForwardFlops(operatorConfiguration)
+    return Workload(group: "kernels", "transformer 2L d128 N=1024 flat K·V, 24 vectors (operator)",
+                    flops: 24 * 4 * forward + 2 * forward, repeats: 1, warmUp: false) {
+        let (model, x) = try operatorModel()
+        let kernel = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .flat, memoryBudget: 768 << 20))
+        var g = RandomGenerator(seed: 2)
+        let v = Matrix(rows: kernel.dimension, cols: 24, storage: (0..<(kernel.dimension * 24)).map { _ in g.nextNormal() })
+        return { _ = try kernel.apply(v) }
+    }
+}
+
+private let operatorConfiguration = Transformer.Configuration(vocabulary: 64, width: 128, heads: 4, headWidth: 32, mlpWidth: 512, blocks: 2,
+                                                              context: 16, activation: .relu, layerNorm: false, bias: true)
+
+/// The benchmark transformer (seed 0) and its 1,024 random sequences (seed 1).
+private func operatorModel() throws -> (Transformer, Matrix) {
+    let c = operatorConfiguration
+    let model = try Transformer(c, seed: 0)
+    var g = RandomGenerator(seed: 1)
+    var x = Matrix(rows: 1024, cols: c.context)
+    for i in x.storage.indices { x.storage[i] = Double(g.nextInt(below: c.vocabulary)) }
+    return (model, x)
 }
 
 /// Multiply-adds ×2 of one forward pass of one sequence: per block and position the Q, K, V and

@@ -55,13 +55,20 @@ final class KernelOperator {
         2 * MemoryBudget.matrixBytes(n, b) + MemoryBudget.matrixBytes(b + 2, model.parameterCount)
     }
 
-    /// Estimated bytes per input of a chunk: the forward activations (twice the sum of the layer
-    /// widths at every position, for what layers keep beside their outputs), the b tangents of
-    /// those, and the b × C tangent outputs.
+    /// Estimated bytes per input of a tangent chunk: the forward activations (twice the sum of
+    /// the layer widths at every position, for what layers keep beside their outputs), the b
+    /// tangents of those, and the b × C tangent outputs.
     static func bytesPerInput(model: any DifferentiableModel, block b: Int) -> Int {
-        let widths = activationWidth(model.layerStack)
-        let positions = max(1, model.inputSize / max(1, model.layerStack.inputWidth))
-        return 8 * (positions * widths * 2 * (1 + b) + b * model.outputSize + model.outputSize)
+        8 * (positions(model) * activationWidth(model.layerStack) * 2 * (1 + b) + (b + 1) * model.outputSize)
+    }
+
+    /// Estimated bytes per input of a backward chunk (one seed per input): activations and seeds.
+    static func backwardBytesPerInput(model: any DifferentiableModel) -> Int {
+        8 * (positions(model) * activationWidth(model.layerStack) * 3 + 2 * model.outputSize)
+    }
+
+    static func positions(_ model: any DifferentiableModel) -> Int {
+        max(1, model.inputSize / max(1, model.layerStack.inputWidth))
     }
 
     /// Σ of every leaf layer's output width (residual bodies opened), plus their widest input.
@@ -72,19 +79,32 @@ final class KernelOperator {
         }
     }
 
-    /// Inputs per chunk for a block of b vectors: what fits in the budget left after the fixed
-    /// part, at most a quarter of the budget, at most 256 MB of chunk work and at least one.
+    /// Bytes a chunk may take: what the budget leaves after the fixed part, at most half the
+    /// budget and at most 512 MB.
+    static func chunkRoom(model: any DifferentiableModel, dimension n: Int, block b: Int, budget: Int) -> Int {
+        min(budget - fixedBytes(model: model, dimension: n, block: b), budget / 2, 512 << 20)
+    }
+
+    /// Inputs per tangent chunk for a block of b vectors (at least one).
     static func chunkInputs(model: any DifferentiableModel, samples: Int, dimension n: Int, block b: Int, budget: Int) -> Int {
-        let left = budget - fixedBytes(model: model, dimension: n, block: b)
-        let room = min(left, budget / 4, 256 << 20)
+        let room = chunkRoom(model: model, dimension: n, block: b, budget: budget)
         return max(1, min(samples, room / max(1, bytesPerInput(model: model, block: b))))
+    }
+
+    /// Inputs per backward chunk (one seed per input, so many more inputs than a tangent chunk):
+    /// wide chunks make every backward GEMM tall.
+    static func backwardChunkInputs(model: any DifferentiableModel, samples: Int, dimension n: Int, block b: Int, budget: Int) -> Int {
+        let room = chunkRoom(model: model, dimension: n, block: b, budget: budget)
+        return max(1, min(samples, room / max(1, backwardBytesPerInput(model: model))))
     }
 
     /// The memory estimate for a block of `nominalBlock` vectors and a chunk of at least one input.
     static func estimate(model: any DifferentiableModel, samples: Int, dimension n: Int, budget: Int) -> Int {
         let b = nominalBlock
         let chunk = chunkInputs(model: model, samples: samples, dimension: n, block: b, budget: budget)
-        return fixedBytes(model: model, dimension: n, block: b) + chunk * bytesPerInput(model: model, block: b)
+        let backward = backwardChunkInputs(model: model, samples: samples, dimension: n, block: b, budget: budget)
+        return fixedBytes(model: model, dimension: n, block: b)
+            + max(chunk * bytesPerInput(model: model, block: b), backward * backwardBytesPerInput(model: model))
     }
 
     /// Terms (σ, τ) of the view, K = Σ J_σ J_τᵀ; empty for flat (handled directly).
@@ -115,8 +135,9 @@ final class KernelOperator {
         let b = v.cols
         var out = Matrix(rows: dimension, cols: b)
         guard b > 0 else { return out }
-        let chunk = Self.chunkInputs(model: model, samples: samples, dimension: dimension, block: b, budget: budget)
-        let chunks = stride(from: 0, to: samples, by: chunk).map { $0..<min(samples, $0 + chunk) }
+        func split(_ size: Int) -> [Range<Int>] { stride(from: 0, to: samples, by: size).map { $0..<min(samples, $0 + size) } }
+        let chunks = (backward: split(Self.backwardChunkInputs(model: model, samples: samples, dimension: dimension, block: b, budget: budget)),
+                      tangent: split(Self.chunkInputs(model: model, samples: samples, dimension: dimension, block: b, budget: budget)))
         if view == .flat {
             try product(v, chunks: chunks, into: &out, seed: { n, c, j in self.scales[c] * v[c * self.samples + n, j] },
                         gather: { n, c, j, value, out in out[c * self.samples + n, j] = self.scales[c] * value })
@@ -132,13 +153,13 @@ final class KernelOperator {
 
     /// One term: U = Σ_{n,c} seed(n, c, j) ∂f_c(x_n)/∂θ for each column j (backward passes),
     /// restricted to the selected groups, then the tangents J·U chunk by chunk into `gather`.
-    private func product(_ v: Matrix, chunks: [Range<Int>], into out: inout Matrix,
+    private func product(_ v: Matrix, chunks: (backward: [Range<Int>], tangent: [Range<Int>]), into out: inout Matrix,
                          seed: (Int, Int, Int) -> Double,
                          gather: (Int, Int, Int, Double, inout Matrix) -> Void) throws {
         let b = v.cols, c = outputs, p = model.parameterCount
         var u = Matrix(rows: b, cols: p)
         var gradient = [Double](repeating: 0, count: p)
-        for range in chunks {
+        for range in chunks.backward {
             try Interruption.poll("the operator product (inputs \(range.lowerBound)..<\(range.upperBound) of \(samples), backward)")
             let x = sliceRows(inputs, range), rows = range.count
             var f = [Double](repeating: 0, count: rows * c)
@@ -169,7 +190,7 @@ final class KernelOperator {
         u.storage.withUnsafeMutableBufferPointer { up in
             for j in 0..<b { for r in excluded { (up.baseAddress! + j * p + r.lowerBound).update(repeating: 0, count: r.count) } }
         }
-        for range in chunks {
+        for range in chunks.tangent {
             try Interruption.poll("the operator product (inputs \(range.lowerBound)..<\(range.upperBound) of \(samples), tangents)")
             let t = try model.tangents(sliceRows(inputs, range), parameterTangents: u)
             let rows = range.count

@@ -69,7 +69,12 @@ public struct IterativeEigenProgress: Equatable, Sendable {
 /// estimates ‖A‖₂ from below; for PSD kernels it is θ_0). With 1e-10 the eigenvalues are accurate
 /// to about r²/gap and the vectors to r/gap.
 ///
-/// **Cost per iteration**: b operator products, plus 2·n·m·b (H update) + 4·n·m·b (Ritz vectors) +
+/// **Soft locking**: the next block holds the residuals of the Ritz pairs that have not yet
+/// converged (the wanted ones above the tolerance, and every guard pair k..<b), so each
+/// converged pair saves one product per block from then on; the converged vectors stay in the
+/// basis and keep being refined by the Rayleigh–Ritz step.
+///
+/// **Cost per iteration**: at most b operator products, plus 2·n·m·b (H update) + 4·n·m·b (Ritz vectors) +
 /// 2·n·m·b (orthogonalisation) flops and a dense m × m eigensolve, m ≤ capacity. Memory
 /// 2·n·capacity doubles (V and A·V).
 ///
@@ -219,9 +224,14 @@ public enum IterativeEigen {
                         detail: "largest relative residual \(relative) after \(iterations) iterations, tolerance \(tolerance)")
                 }
                 if restarting { basis.restart(y: y, ay: ay, values: Array(ritz.values.prefix(keep))) }
-                let m0 = basis.count
-                basis.appendOrthonormal(residual, rows: b)
-                basis.setProducts(try interruptible(basis.block(m0..<(m0 + b))), for: m0..<(m0 + b))
+                // Soft locking: a wanted pair that has converged adds no direction to the next
+                // block (its residual is noise), so the block shrinks as pairs converge.
+                let active = (0..<b).filter { $0 >= k || relative[$0] > tolerance }
+                var next = [Double](); next.reserveCapacity(active.count * n)
+                for i in active { next += residual[(i * n)..<((i + 1) * n)] }
+                let m0 = basis.count, width = active.count
+                basis.appendOrthonormal(next, rows: width)
+                basis.setProducts(try interruptible(basis.block(m0..<(m0 + width))), for: m0..<(m0 + width))
                 iterations += 1
             }
         } catch let partial as PartialResult {
