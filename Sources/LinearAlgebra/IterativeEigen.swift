@@ -121,9 +121,10 @@ public enum IterativeEigen {
             try start.requireFinite(routine)
         }
         if let block, block < 1 { throw LinearAlgebraError.invalidRequest("\(routine): block \(block) must be positive") }
-        var b = min(n, block ?? (k + max(8, (k + 1) / 2)))
-        if let s = start?.cols { b = min(n, max(b, s)) }
-        b = max(b, min(n, k))
+        // t: the pairs watched (k wanted and their guards); b: vectors per expansion.
+        var t = min(n, k + max(8, (k + 1) / 2))
+        if let s = start?.cols { t = min(n, max(t, s)) }
+        let b = min(t, block ?? t)
 
         var products = 0
         func checkedApply(_ block: Matrix) throws -> Matrix {
@@ -139,32 +140,33 @@ public enum IterativeEigen {
         }
         func productCount() -> Int { products }
 
-        let capacity = basisSizes(block: b).capacity
+        let capacity = basisSizes(block: b, watched: t).capacity
         if n <= 2 * capacity {
             // The n×n matrix of the operator, and its k eigenvectors twice (LAPACK's and the product).
             try AllocationBudget.reserve([n, n + 2 * k], for: "the \(n)×\(n) matrix the iterative solver forms for k = \(k)")
-            return try dense(count: k, dimension: n, block: b, apply: checkedApply, products: productCount)
+            return try dense(count: k, dimension: n, block: t, apply: checkedApply, products: productCount)
         }
-        try AllocationBudget.reserve([n, capacity + 3 * b], for: "the Krylov basis of \(capacity) vectors of length \(n)")
-        return try krylov(count: k, dimension: n, block: b, start: start, tolerance: tolerance,
+        try AllocationBudget.reserve([n, capacity + 3 * t], for: "the Krylov basis of \(capacity) vectors of length \(n)")
+        return try krylov(count: k, dimension: n, block: b, watched: t, start: start, tolerance: tolerance,
                           maxIterations: maxIterations, keepConverged: keepConverged, progress: progress,
                           apply: checkedApply, products: productCount)
     }
 
-    /// Basis capacity and the number of Ritz vectors a thick restart keeps, for block size b:
-    /// keep = max(2b, 64) so that a plateau of up to 64 nearly equal eigenvalues survives restarts
-    /// even when k and b are small; capacity = keep + 2b (two block expansions per cycle).
-    static func basisSizes(block b: Int) -> (capacity: Int, keep: Int) {
-        let keep = max(2 * b, 64)
-        return (keep + 2 * b, keep)
+    /// Basis capacity and the number of Ritz vectors a thick restart keeps, for expansions of b
+    /// vectors watching t pairs: keep = max(2b, t, 64) so that a plateau of up to 64 nearly equal
+    /// eigenvalues survives restarts even when k and b are small; capacity = keep + 2b (two block
+    /// expansions per cycle), and at least 2t so the first block of t fits beside a restart.
+    static func basisSizes(block b: Int, watched t: Int) -> (capacity: Int, keep: Int) {
+        let keep = max(2 * b, t, 64)
+        return (max(keep + 2 * b, 2 * t), keep)
     }
 
     /// The block Lanczos iteration described on the type.
-    private static func krylov(count k: Int, dimension n: Int, block b: Int, start: Matrix?,
+    private static func krylov(count k: Int, dimension n: Int, block b: Int, watched t: Int, start: Matrix?,
                                tolerance: Double, maxIterations: Int, keepConverged: Bool,
                                progress: (IterativeEigenProgress) -> Void,
                                apply: (Matrix) throws -> Matrix, products: () -> Int) throws -> IterativeEigenResult {
-        let (capacity, keep) = basisSizes(block: b)
+        let (capacity, keep) = basisSizes(block: b, watched: t)
         // The converged leading pairs of the last Rayleigh–Ritz step: what Ctrl-C keeps.
         var kept: IterativeEigenResult?
         func interruptible(_ block: Matrix) throws -> Matrix {
@@ -177,12 +179,13 @@ public enum IterativeEigen {
         }
         var basis = KrylovBasis(n: n, capacity: capacity)
 
-        // Starting block: the warm start's columns as rows, completed with fill vectors.
-        var first = [Double](); first.reserveCapacity(b * n)
-        if let start { first += start.transposed.storage.prefix(min(start.cols, b) * n) }
-        while first.count < b * n { first += basis.fillVector() }
-        basis.appendOrthonormal(first, rows: b)
-        basis.setProducts(try apply(basis.block(0..<b)), for: 0..<b)
+        // Starting block (t vectors, one per watched pair): the warm start's columns as rows,
+        // completed with fill vectors.
+        var first = [Double](); first.reserveCapacity(t * n)
+        if let start { first += start.transposed.storage.prefix(min(start.cols, t) * n) }
+        while first.count < t * n { first += basis.fillVector() }
+        basis.appendOrthonormal(first, rows: t)
+        basis.setProducts(try apply(basis.block(0..<t)), for: 0..<t)
 
         var iterations = 0
         do {
@@ -190,11 +193,11 @@ public enum IterativeEigen {
                 let m = basis.count
                 let ritz = try SymmetricEigen.all(basis.projectedMatrix)
                 let restarting = m + b > capacity
-                let w = restarting ? keep : b
+                let w = restarting ? keep : t
                 let (y, ay) = basis.ritzRows(ritz.vectors, columns: w)
-                var residual = [Double](repeating: 0, count: b * n)
-                var norms = [Double](repeating: 0, count: b)
-                for i in 0..<b {
+                var residual = [Double](repeating: 0, count: t * n)
+                var norms = [Double](repeating: 0, count: t)
+                for i in 0..<t {
                     var sum = 0.0
                     for j in 0..<n {
                         let r = ay[i * n + j] - ritz.values[i] * y[i * n + j]
@@ -225,8 +228,9 @@ public enum IterativeEigen {
                 }
                 if restarting { basis.restart(y: y, ay: ay, values: Array(ritz.values.prefix(keep))) }
                 // Soft locking: a wanted pair that has converged adds no direction to the next
-                // block (its residual is noise), so the block shrinks as pairs converge.
-                let active = (0..<b).filter { $0 >= k || relative[$0] > tolerance }
+                // block (its residual is noise), so the block is the first b watched pairs that
+                // have not converged (guards always count), and shrinks when fewer remain.
+                let active = Array((0..<t).filter { $0 >= k || relative[$0] > tolerance }.prefix(b))
                 var next = [Double](); next.reserveCapacity(active.count * n)
                 for i in active { next += residual[(i * n)..<((i + 1) * n)] }
                 let m0 = basis.count, width = active.count
