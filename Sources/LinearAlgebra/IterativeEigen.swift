@@ -60,8 +60,15 @@ public struct IterativeEigenProgress: Equatable, Sendable {
 /// k cuts through it. Measured on a J·Jᵀ with a plateau of 40 (cos/sin pairs exactly degenerate)
 /// at n = 600: k = 2 (cutting the plateau) 110 products, k = 20 120, k = 41 186.
 ///
+/// **Narrow expansions**: t = k + max(8, ⌈k/2⌉) pairs are watched (the first block holds t
+/// vectors); `block` b ≤ t sets how many residuals each later expansion adds (the first b
+/// watched pairs not yet converged). b = t is plain block Lanczos; a smaller b raises the Krylov
+/// degree reached per product, which pays when a product of b vectors costs about b single
+/// products anyway (the eNTK operator route, whose VJPs loop over the vectors), while a dense
+/// GEMM operator prefers b = t.
+///
 /// **Dense fallback**: when n ≤ 2·capacity (which includes n ≤ 2(k + b) and every k close to n)
-/// the operator is applied to the identity in blocks of b columns, symmetrised as (A + Aᵀ)/2 and
+/// the operator is applied to the identity in blocks of t columns, symmetrised as (A + Aᵀ)/2 and
 /// handed to `SymmetricEigen.top` (dsyevr): there the Krylov basis would span a large part of Rⁿ
 /// anyway and n products cost no more than a few cycles. `iterations` is 0 and `products` n.
 ///
