@@ -152,6 +152,7 @@ public final class EmpiricalNTK {
             return try op.block(rows: rows, cols: cols)
         case .operator(let op):
             // K[rows, cols] = (K E_cols)[rows]: one product of |cols| unit vectors.
+            try AllocationBudget.reserve([2 * dimension + rows.count, cols.count], for: "the \(cols.count) unit vectors and products of an operator-kernel block")
             var e = Matrix(rows: dimension, cols: cols.count)
             for (k, j) in cols.enumerated() { e[j, k] = 1 }
             let kc = try op.apply(e)

@@ -16,8 +16,9 @@ import Networks
 /// pass of b tangents (the layers' JVP is batched). The trace view repeats this for each of its C
 /// terms. Restriction to groups zeroes the other groups' components of JᵀV before the JVP.
 /// Memory: the b × P block JᵀV, one gradient, the output, and one chunk's activations and b
-/// tangents (`workBytes`). The model's weights are read at each product, so a kernel on this route
-/// refuses once the model's parameters have changed (`parameterVersion`).
+/// tangents (`estimate`); blocks wider than 64 go through in slices of 64. The model's weights
+/// are read at each product, so a kernel on this route refuses once the model's parameters have
+/// changed (`parameterVersion`).
 final class KernelOperator {
     let model: any DifferentiableModel
     let inputs: Matrix
@@ -49,6 +50,8 @@ final class KernelOperator {
 
     /// The block size the memory estimate assumes when none is known yet.
     static let nominalBlock = 32
+    /// The widest block one pass takes; wider ones are applied in slices of this many columns.
+    static let maxBlock = 64
 
     /// Bytes of one product on a block of b vectors, apart from the chunk: V, K·V, JᵀV (b × P) and one gradient.
     static func fixedBytes(model: any DifferentiableModel, dimension n: Int, block b: Int) -> Int {
@@ -132,7 +135,21 @@ final class KernelOperator {
         guard v.rows == dimension else {
             throw KernelError.shapeMismatch("cannot apply the \(dimension)×\(dimension) kernel to a \(v.rows)×\(v.cols) block")
         }
+        // Wide blocks (a `matrix()`, a large `block`) go through in slices of `maxBlock`
+        // columns, so Jᵀ V stays maxBlock × P whatever the caller asks.
+        if v.cols > Self.maxBlock {
+            var out = Matrix(rows: dimension, cols: v.cols)
+            for start in stride(from: 0, to: v.cols, by: Self.maxBlock) {
+                let width = min(Self.maxBlock, v.cols - start)
+                var slice = Matrix(rows: dimension, cols: width)
+                for i in 0..<dimension { for j in 0..<width { slice[i, j] = v[i, start + j] } }
+                let part = try apply(slice)
+                for i in 0..<dimension { for j in 0..<width { out[i, start + j] = part[i, j] } }
+            }
+            return out
+        }
         let b = v.cols
+        try AllocationBudget.reserve([b + 2, model.parameterCount], for: "the operator product's Jᵀ V (\(b) × \(model.parameterCount))")
         var out = Matrix(rows: dimension, cols: b)
         guard b > 0 else { return out }
         func split(_ size: Int) -> [Range<Int>] { stride(from: 0, to: samples, by: size).map { $0..<min(samples, $0 + size) } }
