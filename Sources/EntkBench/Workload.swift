@@ -8,11 +8,18 @@ struct Workload {
     let name: String
     let flops: Double?
     let repeats: Int
+    /// Whether one untimed run precedes the timed ones (off for workloads too heavy to run twice).
+    let warmUp: Bool
+    /// Read after the timed runs: the flops of one run when only the run knows them (products
+    /// of an iterative solve), and a line of detail to print under the row.
+    let measured: (() -> (flops: Double?, detail: String))?
     let prepare: () throws -> () throws -> Void
 
-    init(group: String, _ name: String, flops: Double? = nil, repeats: Int = 5,
+    init(group: String, _ name: String, flops: Double? = nil, repeats: Int = 5, warmUp: Bool = true,
+         measured: (() -> (flops: Double?, detail: String))? = nil,
          prepare: @escaping () throws -> () throws -> Void) {
         self.group = group; self.name = name; self.flops = flops; self.repeats = repeats
+        self.warmUp = warmUp; self.measured = measured
         self.prepare = prepare
     }
 }
@@ -24,9 +31,9 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-/// The median of the timings of `repeats` runs (after one warm-up run).
-func medianSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
-    try body()
+/// The median of the timings of `repeats` runs (after one warm-up run unless `warmUp` is false).
+func medianSeconds(repeats: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows -> Double {
+    if warmUp { try body() }
     var times: [Double] = []
     for _ in 0..<max(1, repeats) { times.append(try seconds(body)) }
     times.sort()

@@ -22,13 +22,15 @@ for w in selected {
     do {
         resetPeakResident()
         let body = try w.prepare()
-        let t = try medianSeconds(repeats: w.repeats, body)
-        let rate = w.flops.map { $0 / t / 1e9 }
+        let t = try medianSeconds(repeats: w.repeats, warmUp: w.warmUp, body)
+        let after = w.measured?()
+        let rate = (after?.flops ?? w.flops).map { $0 / t / 1e9 }
         let rateText = rate.map { String(format: "%.1f", $0) } ?? "-"
         let fraction = rate.map { String(format: "%.0f%%", 100 * $0 / ceiling) } ?? "-"
         let rss = String(format: "%.2f GB", Double(peakResidentBytes()) / 1e9)
         print("\(w.group)/\(w.name)".padding(toLength: 60, withPad: " ", startingAt: 0)
               + String(format: "%.4f", t).leftPad(10) + rateText.leftPad(10) + fraction.leftPad(9) + rss.leftPad(10))
+        if let detail = after?.detail { print("    " + detail) }
     } catch {
         print("\(w.group)/\(w.name): error: \(error)")
     }

@@ -19,6 +19,8 @@ public final class EmpiricalNTK {
         case dense(Matrix)
         case factor(any KernelFactor)
         case structured(StructuredOperator)
+        /// Route "operator": K·V by VJPs then JVPs over input chunks, nothing of J or K held.
+        case `operator`(KernelOperator)
     }
 
     public let view: KernelView
@@ -64,6 +66,8 @@ public final class EmpiricalNTK {
         switch plan.route {
         case .structured:
             storage = .structured(try StructuredOperator(model: model, inputs: inputs, options: options, scales: factor.scales))
+        case .operator:
+            storage = .operator(try KernelOperator(model: model, inputs: inputs, options: options, scales: factor.scales, budget: budget))
         case .gram:
             if let traces = try cheaperTraceFactor(model: model, inputs: inputs, factor: factor, options: options, budget: budget) {
                 storage = .factor(traces)
@@ -100,12 +104,19 @@ public final class EmpiricalNTK {
     /// Whether the kernel is held as a factor (route "gram") rather than densely.
     public var isFactored: Bool { if case .factor = storage { return true } else { return false } }
 
+    /// Whether the kernel is a matrix-free operator (route "operator"): every query is products.
+    public var isOperator: Bool { if case .operator = storage { return true } else { return false } }
+
+    /// Vectors the operator route has applied K to so far (0 on other routes).
+    public var operatorProducts: Int { if case .operator(let op) = storage { return op.products } else { return 0 } }
+
     /// Bytes the kernel object holds.
     public var heldBytes: Int {
         switch storage {
         case .dense(let k): return MemoryBudget.matrixBytes(k.rows, k.cols)
         case .factor(let a): return a.heldBytes
         case .structured(let op): return op.heldBytes
+        case .operator: return 0
         }
     }
 
@@ -113,6 +124,7 @@ public final class EmpiricalNTK {
     public var rankBound: Int {
         switch storage {
         case .dense, .structured: return dimension
+        case .operator: return min(dimension, parameterCount * (view == .trace ? outputs : 1))
         case .factor(let a): return min(dimension, a.cols)
         }
     }
@@ -126,6 +138,7 @@ public final class EmpiricalNTK {
         case .dense(let k): return k[i, j]
         case .factor(let a): return dot(a.rowBlock(i..<(i + 1)).storage, a.rowBlock(j..<(j + 1)).storage)
         case .structured(let op): return try op.block(rows: i..<(i + 1), cols: j..<(j + 1)).storage[0]
+        case .operator: return try block(rows: i..<(i + 1), cols: j..<(j + 1)).storage[0]
         }
     }
 
@@ -143,6 +156,15 @@ public final class EmpiricalNTK {
             return try a.rowBlock(rows).multiplied(by: a.rowBlock(cols), .none, .transpose)
         case .structured(let op):
             return try op.block(rows: rows, cols: cols)
+        case .operator(let op):
+            // K[rows, cols] = (K E_cols)[rows]: one product of |cols| unit vectors.
+            try AllocationBudget.reserve([2 * dimension + rows.count, cols.count], for: "the \(cols.count) unit vectors and products of an operator-kernel block")
+            var e = Matrix(rows: dimension, cols: cols.count)
+            for (k, j) in cols.enumerated() { e[j, k] = 1 }
+            let kc = try op.apply(e)
+            var out = Matrix(rows: rows.count, cols: cols.count)
+            for (a, i) in rows.enumerated() { for k in 0..<cols.count { out[a, k] = kc[i, k] } }
+            return out
         }
     }
 
@@ -153,6 +175,13 @@ public final class EmpiricalNTK {
         switch storage {
         case .dense(let k): return k
         case .structured(let op): return try op.matrix()
+        case .operator:
+            let need = 2 * MemoryBudget.matrixBytes(dimension, dimension)
+            guard need <= memoryBudget else {
+                throw KernelError.overBudget(needed: need, budget: memoryBudget, what: "the dense \(dimension)×\(dimension) \(view) kernel",
+                                             suggestion: "query entries, blocks, products or the spectrum instead (route operator never forms it)")
+            }
+            return try block(rows: 0..<dimension, cols: 0..<dimension)
         case .factor(let a):
             let need = MemoryBudget.matrixBytes(dimension, dimension) + MemoryBudget.matrixBytes(dimension, a.cols)
             guard need <= memoryBudget else {
@@ -173,21 +202,26 @@ public final class EmpiricalNTK {
         case .dense(let k): return try k.multiplied(by: v)
         case .factor(let a): return try a.times(try a.transposeTimes(v))
         case .structured(let op): return try op.apply(v)
+        case .operator(let op): return try op.apply(v)
         }
     }
 
-    /// The diagonal K[i, i].
+    /// The diagonal K[i, i]. Route operator: squared gradient norms, one backward pass per input
+    /// and seed (`KernelOperator.diagonal`), which Ctrl-C stops and which refuses once the model changed.
     public var diagonal: [Double] {
-        switch storage {
-        case .dense(let k): return (0..<dimension).map { k[$0, $0] }
-        case .structured(let op): return op.diagonal
-        case .factor(let a):
-            // Row norms, a block of rows at a time so an implicit factor is never made whole.
-            let step = max(1, (32 << 20) / max(1, 8 * a.cols))
-            return stride(from: 0, to: dimension, by: step).flatMap { start -> [Double] in
-                let block = a.rowBlock(start..<min(dimension, start + step))
-                return (0..<block.rows).map { i in
-                    block.storage.withUnsafeBufferPointer { BLAS.dot(count: a.cols, $0.baseAddress! + i * a.cols, $0.baseAddress! + i * a.cols) }
+        get throws {
+            switch storage {
+            case .operator(let op): return try op.diagonal()
+            case .dense(let k): return (0..<dimension).map { k[$0, $0] }
+            case .structured(let op): return op.diagonal
+            case .factor(let a):
+                // Row norms, a block of rows at a time so an implicit factor is never made whole.
+                let step = max(1, (32 << 20) / max(1, 8 * a.cols))
+                return stride(from: 0, to: dimension, by: step).flatMap { start -> [Double] in
+                    let block = a.rowBlock(start..<min(dimension, start + step))
+                    return (0..<block.rows).map { i in
+                        block.storage.withUnsafeBufferPointer { BLAS.dot(count: a.cols, $0.baseAddress! + i * a.cols, $0.baseAddress! + i * a.cols) }
+                    }
                 }
             }
         }

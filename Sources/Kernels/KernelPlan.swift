@@ -16,10 +16,12 @@ struct KernelPlan {
         var gram: Int?
         var jacobianCached: Int
         var jacobianPairwise: Int
+        /// Route operator: a product on a block of 32 vectors with its chunk of inputs.
+        var `operator`: Int
     }
 
     static func estimates(model: any DifferentiableModel, factor: ViewFactor, options: KernelOptions,
-                          blockBytes: Int) -> Estimates {
+                          blockBytes: Int, budget: Int) -> Estimates {
         let n = factor.dimension, w = factor.width
         let dense = MemoryBudget.matrixBytes(n, n)
         let rowsPerBlock = factor.blockSamples(bytes: blockBytes) * (factor.view == .flat ? factor.outputs : 1)
@@ -27,7 +29,8 @@ struct KernelPlan {
         let factorBytes = MemoryBudget.matrixBytes(n, w) * (factor.view.isSymmetric ? 1 : 2)
         var e = Estimates(structured: nil, gram: nil,
                           jacobianCached: dense + factorBytes + block,
-                          jacobianPairwise: dense + 2 * block + MemoryBudget.matrixBytes(rowsPerBlock, rowsPerBlock))
+                          jacobianPairwise: dense + 2 * block + MemoryBudget.matrixBytes(rowsPerBlock, rowsPerBlock),
+                          operator: KernelOperator.estimate(model: model, samples: factor.samples, dimension: n, budget: budget))
         if StructuredKernel.unsupportedReason(model: model, options: options) == nil {
             e.structured = dense + StructuredKernel.workBytes(model: model, samples: factor.samples)
         }
@@ -39,7 +42,7 @@ struct KernelPlan {
 
     static func choose(model: any DifferentiableModel, factor: ViewFactor, options: KernelOptions, budget: Int) throws -> KernelPlan {
         let blockBytes = max(1 << 20, min(budget / 8, 256 << 20))
-        let e = estimates(model: model, factor: factor, options: options, blockBytes: blockBytes)
+        let e = estimates(model: model, factor: factor, options: options, blockBytes: blockBytes, budget: budget)
         let n = factor.dimension, w = factor.width
         func jacobianPlan(_ reason: String) -> KernelPlan? {
             if e.jacobianCached <= budget { return KernelPlan(route: .jacobian, reason: reason, cacheFactor: true, blockBytes: blockBytes) }
@@ -63,6 +66,10 @@ struct KernelPlan {
             }
             try check(g, budget, what + " by route gram", model: model, factor: factor, options: options, budget: budget)
             return KernelPlan(route: .gram, reason: "requested", cacheFactor: false, blockBytes: blockBytes)
+        case .operator:
+            try check(e.operator, budget, what + " by route operator", model: model, factor: factor, options: options, budget: budget)
+            return KernelPlan(route: .operator, reason: "requested; " + operatorReason(e, factor: factor, model: model, budget: budget),
+                              cacheFactor: false, blockBytes: blockBytes)
         case .jacobian:
             if let plan = jacobianPlan("requested") { return plan }
             throw overBudget(e.jacobianPairwise, budget, what + " by route jacobian", model: model, factor: factor, options: options)
@@ -77,9 +84,23 @@ struct KernelPlan {
             }
             let why = e.gram == nil ? "asymmetric view" : (w >= n ? "factor width \(w) ≥ side \(n), so a dense kernel is cheaper" : "the Gram factor does not fit")
             if let plan = jacobianPlan("general route (\(why))") { return plan }
-            let cheapest = [e.structured, e.gram, e.jacobianPairwise].compactMap { $0 }.min()!
+            if e.operator <= budget {
+                let held = [("K", MemoryBudget.matrixBytes(n, n)), ("J", MemoryBudget.matrixBytes(n, w))]
+                    .map { "\($0.0) \(formatBytes($0.1))" }.joined(separator: ", ")
+                return KernelPlan(route: .operator,
+                                  reason: "no other route fits the budget of \(formatBytes(budget)) (\(held)); " + operatorReason(e, factor: factor, model: model, budget: budget),
+                                  cacheFactor: false, blockBytes: blockBytes)
+            }
+            let cheapest = [e.structured, e.gram, e.jacobianPairwise, e.operator].compactMap { $0 }.min()!
             throw overBudget(cheapest, budget, what, model: model, factor: factor, options: options)
         }
+    }
+
+    /// What route operator will hold, in words.
+    static func operatorReason(_ e: Estimates, factor: ViewFactor, model: any DifferentiableModel, budget: Int) -> String {
+        let b = KernelOperator.nominalBlock
+        let chunk = KernelOperator.chunkInputs(model: model, samples: factor.samples, dimension: factor.dimension, block: b, budget: budget)
+        return "K·V by backward then tangent passes over chunks of \(chunk) inputs, never holding J or K: \(formatBytes(e.operator)) for a block of \(b) vectors (Jᵀ V \(b)×\(model.parameterCount))"
     }
 
     /// Throws `.overBudget` when `need > budget`, with a suggestion that fits when there is one.
@@ -95,7 +116,8 @@ struct KernelPlan {
                     suggestion: suggestion(model: model, factor: factor, options: options, budget: budget))
     }
 
-    /// A cheaper view or route that fits, in words.
+    /// A cheaper view or route that fits, in words: another view by a route that holds its
+    /// kernel or factor when one fits, else route operator in this view when it fits.
     static func suggestion(model: any DifferentiableModel, factor: ViewFactor, options: KernelOptions, budget: Int) -> String {
         let blockBytes = max(1 << 20, min(budget / 8, 256 << 20))
         var candidates: [(String, Int)] = []
@@ -103,12 +125,16 @@ struct KernelPlan {
             var o = options
             o.view = view
             guard let f = try? ViewFactor(model: model, inputs: factor.inputs, options: o) else { continue }
-            let e = estimates(model: model, factor: f, options: o, blockBytes: blockBytes)
+            let e = estimates(model: model, factor: f, options: o, blockBytes: blockBytes, budget: budget)
             for (name, bytes) in [("structured", e.structured), ("gram", e.gram), ("jacobian", Optional(e.jacobianPairwise))] {
                 if let bytes, bytes <= budget { candidates.append(("view \(view) by route \(name) needs \(formatBytes(bytes))", bytes)) }
             }
         }
         if let best = candidates.min(by: { $0.1 < $1.1 }) { return best.0 }
+        if options.route != .operator {
+            let e = estimates(model: model, factor: factor, options: options, blockBytes: blockBytes, budget: budget)
+            if e.operator <= budget { return "route operator needs \(formatBytes(e.operator)) (products only, never J or K)" }
+        }
         let perSample = max(1, factor.dimension / factor.samples)
         let fitting = Int((Double(budget) / 8).squareRoot()) / perSample
         return "no view fits; use at most about \(max(1, fitting)) inputs or raise the budget"

@@ -48,6 +48,9 @@ public enum KernelRoute: String, Sendable, CaseIterable {
     case gram
     /// Closed forms for the modular MLP's W1/W2 kernels (SCIENCE.md §1), a few GEMMs.
     case structured
+    /// Matrix-free: K·V = J (Jᵀ V) by backward then tangent passes over input chunks; nothing of
+    /// J, K or the layer traces is held (`KernelOperator`). Queries are products.
+    case `operator`
 }
 
 /// Everything that selects one kernel besides the model and the inputs.

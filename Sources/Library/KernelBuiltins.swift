@@ -37,12 +37,14 @@ extension Session {
                         BuiltinParameter("beta", .finiteNumber, default: .number(0), requiresLabel: true, summary: "importance rescaling D^{β/2} K D^{β/2}"),
                         BuiltinParameter("importance", .optional(.host("tensor")), default: .nothing, requiresLabel: true,
                                          summary: "per-output importances for beta (tms models supply their own)"),
-                        BuiltinParameter("route", .choice(["auto", "jacobian", "gram", "structured"]), default: .string("auto"), requiresLabel: true)],
+                        BuiltinParameter("route", .choice(["auto", "jacobian", "gram", "structured", "operator"]), default: .string("auto"), requiresLabel: true,
+                                         summary: "operator: matrix-free K·V by VJPs then JVPs (auto takes it when nothing else fits)")],
                 returns: "kernel", summary: "the empirical NTK K = J Jᵀ of a model on inputs, at its current parameters",
                 detail: """
                     Views: flat (channel-major, index c·N + n, size N·C), trace (mean over outputs, N×N), mean (kernel of the \
                     mean output), pair (K[:, :, c1, c2]). Routes are exact; auto picks the cheapest that fits the memory budget \
-                    and `K.reason` says why. Eigenpairs: K.eig(k).
+                    and `K.reason` says why; route operator holds nothing of J or K and answers every query by products \
+                    (K @ v, entries, blocks, K.eig(k) by block Lanczos). Eigenpairs: K.eig(k).
                     """) { [unowned self] a in
             try self.ntk(a)
         }

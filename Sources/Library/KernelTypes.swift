@@ -14,7 +14,7 @@ extension Session {
             properties: [
                 HostProperty("view", type: "string", summary: "flat, trace, mean or pair(c1, c2)") { .string("\(try kernel($0).kernel.view)") },
                 HostProperty("size", type: "number", summary: "side of the kernel matrix") { .number(Double(try kernel($0).kernel.dimension)) },
-                HostProperty("route", type: "string", summary: "how it was computed: jacobian, gram or structured") { .string(try kernel($0).kernel.route.rawValue) },
+                HostProperty("route", type: "string", summary: "how it was computed: jacobian, gram, structured or operator") { .string(try kernel($0).kernel.route.rawValue) },
                 HostProperty("reason", type: "string", summary: "why auto chose that route") { .string(try kernel($0).kernel.routeReason) },
                 HostProperty("rank_bound", type: "number", summary: "an upper bound on the rank (P for the gram route)") { .number(Double(try kernel($0).kernel.rankBound)) },
                 HostProperty("step", type: "number", summary: "the model step the kernel was computed at") { .number(Double(try kernel($0).step)) },
@@ -64,8 +64,16 @@ extension Session {
             try s.extend(to: count)
             return .host(SpectrumObject(s, kernel: k, count: count))
         }
+        let reporter = progress
+        if k.kernel.isOperator { reporter.begin(total: nil, label: "eig") }
+        defer { if k.kernel.isOperator { reporter.end() } }
         let s = try Spectrum(kernel: k.kernel, count: count, method: method, ridge: ridge, start: start,
-                             shouldStop: { [unowned self] in self.shouldStop })
+                             shouldStop: { [unowned self] in self.shouldStop },
+                             progress: { p in
+                                 reporter.update(done: p.products, detail: String(format: "%d products  %d/%d converged  worst residual %.1e",
+                                                                                 p.products, p.converged, p.relativeResiduals.count,
+                                                                                 p.relativeResiduals.max() ?? 0))
+                             })
         k.spectrum = s
         k.spectrumRidge = ridge
         return .host(SpectrumObject(s, kernel: k, count: count))

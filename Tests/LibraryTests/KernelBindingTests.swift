@@ -24,6 +24,22 @@ struct KernelBindingTests {
         #expect(text == "\"gram\"\n\"jacobian\"\ntrue\n", "got \(text)")
     }
 
+    @Test("route operator through the language: its products, entries and eigenvalues are the gram route's")
+    func operatorRoute() {
+        let text = output(Self.tmsSetup + """
+
+            Ko = ntk(m, d, route: "operator")
+            Kg = ntk(m, d, route: "gram")
+            Ko.route
+            (abs(Ko.matrix() - Kg.matrix())).max() < 1e-10 * abs(Kg.matrix()).max()
+            abs(Ko[3, 7] - Kg[3, 7]) < 1e-10 * abs(Kg.matrix()).max()
+            so = Ko.eig(6)
+            so.method
+            abs(so.values - Kg.eig(6).values).max() < 1e-9 * so.values[0]
+            """)
+        #expect(text == "\"operator\"\ntrue\ntrue\n\"iterative\"\ntrue\n", "got \(text)")
+    }
+
     @Test("asking for more eigenpairs extends the same spectrum; values agree with a dense decomposition")
     func incremental() {
         let text = output(Self.tmsSetup + """

@@ -44,6 +44,21 @@ struct IterativeEigenTests {
         _ = try checkAgainstDense(k, count: 41, label: "plateau k=41")
     }
 
+    @Test("expansions narrower than k (block 4 for k = 10) reach the same pairs, with progress reported")
+    func narrowBlocks() throws {
+        let k = TestMatrices.decayingPSD(n: 400, cols: 60, seed: 24)
+        var reports: [IterativeEigenProgress] = []
+        let narrow = try IterativeEigen.top(count: 10, dimension: 400, block: 4, progress: { reports.append($0) }) { try k.multiplied(by: $0) }
+        let exact = try SymmetricEigen.top(k, count: 10)
+        let valueError = zip(exact.values, narrow.pairs.values).map { abs($0 - $1) / exact.values[0] }.max() ?? 1
+        #expect(valueError < 1e-10, "block 4: eigenvalue error \(valueError) of λmax, tolerance 1e-10")
+        let distance = try TestMatrices.projectorDistance(narrow.pairs.vectors, exact.vectors)
+        #expect(distance < 1e-8, "block 4: ‖P_iter − P_dsyevr‖max = \(distance), tolerance 1e-8")
+        #expect((narrow.relativeResiduals.max() ?? 1) <= 1e-10)
+        #expect(reports.count == narrow.iterations + 1 && reports.last!.converged == 10)
+        #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.products < $1.products })
+    }
+
     @Test("a warm start near the answer takes fewer operator products than a cold start")
     func warmStart() throws {
         let k = TestMatrices.decayingPSD(n: 400, cols: 60, seed: 22)
