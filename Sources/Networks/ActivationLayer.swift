@@ -6,6 +6,7 @@ public final class ActivationLayer: Layer {
     public let inputWidth: Int
     public var outputWidth: Int { inputWidth }
     public var groups: [Int] { [] }
+    public var backwardInPlace: Bool { true }
 
     public init(_ activation: Activation, width: Int) { self.activation = activation; inputWidth = width }
 

@@ -34,6 +34,9 @@ public protocol Layer: AnyObject {
     var groups: [Int] { get }
     /// Positions out for T positions in (T for every layer but a position selection).
     func outputPositions(_ positions: Int) -> Int
+    /// True when `backward` may write its input seeds over its output seeds (same shape,
+    /// elementwise): the stack then saves a buffer's worth of memory traffic.
+    var backwardInPlace: Bool { get }
     /// y (batch.rows' × outputWidth) ← f(x), x batch.rows × inputWidth.
     func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
                  into y: UnsafeMutablePointer<Double>)
@@ -52,6 +55,7 @@ public protocol Layer: AnyObject {
 
 extension Layer {
     public func outputPositions(_ positions: Int) -> Int { positions }
+    public var backwardInPlace: Bool { false }
 }
 
 /// Where a backward pass puts what it learns about the parameters.

@@ -61,11 +61,16 @@ public final class LayerStack {
             for k in layers.indices where layerGroups[k].contains(where: sink.needs) { lowest = k; break }
         }
         var current = seed
+        var currentSlot: Int?   // which of the two seed buffers holds `current` (nil: the caller's, never written over)
         for k in stride(from: layers.count - 1, through: lowest, by: -1) {
             let layer = layers[k], b = batches[k]
             let dst: UnsafeMutablePointer<Double>?
-            if k == lowest { dst = inputSeed } else {
-                dst = workspace.buffer(layers.count + k % 2, count: m * b.rows * layer.inputWidth)
+            if k == lowest { dst = inputSeed } else if currentSlot != nil && layer.backwardInPlace {
+                dst = UnsafeMutablePointer(mutating: current)
+            } else {
+                let slot = currentSlot == 0 ? 1 : 0
+                dst = workspace.buffer(layers.count + slot, count: m * b.rows * layer.inputWidth)
+                currentSlot = slot
             }
             layer.backward(current, input(of: k, x), b, seeds: m, theta, sink, inputSeed: dst)
             if let dst { current = UnsafePointer(dst) }
