@@ -19,16 +19,19 @@ public enum BLAS {
                             b: UnsafePointer<Double>, ldb: Int,
                             beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
         guard m > 0, n > 0 else { return }
-        BLASThreads.run(small: m * n * k < singleThreadBelow) {
-            cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
-                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-        }
+        // OpenBLAS keeps products under `singleThreadBelow` on one thread by itself.
+        cblas_dgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Calls of fewer multiply-adds (m·n·k for a product, m·n for gemv, n²k/2 for syrk) run on one thread: 2²³ ≈ 8.4 M, about 0.1 ms on
-    /// one core of this machine, below which a second thread's wake-up and join cost more than
-    /// its half of the work (OpenBLAS's own cut-off is 2¹⁸).
-    public static let singleThreadBelow = 1 << 23
+    /// Calls of fewer multiply-adds (m·n·k for a product, m·n for gemv, n²k/2 for syrk, n for
+    /// level 1) run on one thread (`BLASThreads.run`; products by OpenBLAS itself): 2¹⁸, OpenBLAS's own cut-off for products, which its gemv and
+    /// level-1 routines do not apply (a TMS step's 500×50 bias gemv woke the second thread every
+    /// step; on a busy machine that thread spun in sched_yield). Measured on this 2-core VM
+    /// (2026-12-01, scripts/bench, DGEMM 119–148 GFLOP/s): 2¹⁸ against 2²¹ and 2²³, the
+    /// transformer epoch 0.022–0.023 s against 0.026–0.027 s, the p = 113 structured kernel 1.9 s
+    /// against 2.2–2.6 s, TMS 5000 steps 0.70 s against 0.70–0.79 s.
+    public static let singleThreadBelow = 1 << 18
 
     /// C ← α·A·Aᵀ + β·C (trans = .none, A is n×k) or α·Aᵀ·A + β·C (trans = .transpose, A is k×n),
     /// writing the **upper** triangle of the n×n matrix C only. Cost: n²·k flops.

@@ -2,10 +2,10 @@ internal import COpenBLAS
 
 /// The number of threads OpenBLAS uses for every subsequent call.
 ///
-/// `set` is the configured count (`.threads N`, the benchmarks); products too small to share,
-/// below `BLAS.singleThreadBelow` multiply-adds, run on one thread whatever the count
-/// (`withOneThread`), because waking a second thread costs more than it saves there and, on a
-/// busy machine, a waiting thread spins in `sched_yield`.
+/// `set` is the configured count (`.threads N`, the benchmarks); calls too small to share,
+/// below `BLAS.singleThreadBelow` multiply-adds, run on one thread whatever the count (`run`),
+/// because waking a second thread costs more than it saves there and, on a busy machine, a
+/// waiting thread spins in `sched_yield`.
 public enum BLASThreads {
     /// The configured thread count (what `set` last chose, or OpenBLAS's default).
     public static var count: Int { configured }
