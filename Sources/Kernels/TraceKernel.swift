@@ -12,7 +12,8 @@ import Networks
 ///
 /// with S′ the (N·T) × (m·out) matrix whose row (n, t) holds the m seeds' sensitivities side by
 /// side (so G sums the seeds' products, as the views' factor rows do). Uses that touch disjoint
-/// blocks of parameters add. Cost Σ_uses (N·T)²·(m·out + in + 1) flops (half by symmetry), against
+/// blocks of parameters add; uses that also share their inputs (attention heads, q/k/v) share H,
+/// their sensitivities side by side in one S′. Cost Σ_uses (N·T)²·(m·out + in + 1) flops (half by symmetry), against
 /// N²·P_sel for the Jacobian's Gram: at the paper's transformer W_in (T = 3, in 64, out 256) 6×
 /// fewer. Working memory (N·T)² twice per use.
 enum TraceKernel {
@@ -30,25 +31,41 @@ enum TraceKernel {
         let explicit = explicitFlops(factor)
         let traces = try model.layerTraces(factor.inputs, seeds: factor.seeds, groups: factor.groups ?? model.groupNames)
         guard traces.elementwise.isEmpty, disjoint(traces.dense, model) else { return nil }
-        var flops = 0.0, work = MemoryBudget.matrixBytes(n, n)
+        // Uses with the same inputs (an attention layer's heads, its q, k and v slices) share
+        // H = X̃X̃ᵀ, and their G's add, so each such family is one product of its
+        // sensitivities side by side.
+        var families: [[DenseLayerTrace]] = []
         for t in traces.dense {
-            let rows = Double(n * t.positions), width = Double(m * t.outputs + t.inputs.cols + 1)
+            if let i = families.firstIndex(where: { f in
+                f[0].positions == t.positions && (f[0].biasGroup != nil) == (t.biasGroup != nil) && f[0].inputs == t.inputs
+            }) { families[i].append(t) } else { families.append([t]) }
+        }
+        var flops = 0.0, work = MemoryBudget.matrixBytes(n, n)
+        for f in families {
+            let rows = Double(n * f[0].positions)
+            let width = Double(f.reduce(0) { $0 + m * $1.outputs } + f[0].inputs.cols + 1)
             flops += rows * rows * width
-            work = max(work, MemoryBudget.matrixBytes(n, n) + 2 * MemoryBudget.matrixBytes(n * t.positions, n * t.positions))
+            work = max(work, MemoryBudget.matrixBytes(n, n) + 2 * MemoryBudget.matrixBytes(n * f[0].positions, n * f[0].positions))
         }
         guard flops < explicit / 1.5, work <= budget else { return nil }
         var k = Matrix(rows: n, cols: n)
-        for t in traces.dense {
+        for f in families {
             try Interruption.poll("the kernel build (layer traces)")
-            let p = t.positions, rows = n * p, out = t.outputs
-            var s = Matrix(rows: rows, cols: m * out)
-            for e in 0..<n { for j in 0..<m { for q in 0..<p {
-                let from = ((e * m + j) * p + q) * out, to = (e * p + q) * m * out + j * out
-                for o in 0..<out { s.storage[to + o] = t.sensitivities.storage[from + o] }
-            } } }
+            let t0 = f[0], p = t0.positions, rows = n * p
+            let width = f.reduce(0) { $0 + m * $1.outputs }
+            var s = Matrix(rows: rows, cols: width)
+            var column = 0
+            for t in f {
+                let out = t.outputs
+                for e in 0..<n { for j in 0..<m { for q in 0..<p {
+                    let from = ((e * m + j) * p + q) * out, to = (e * p + q) * width + column + j * out
+                    for o in 0..<out { s.storage[to + o] = t.sensitivities.storage[from + o] }
+                } } }
+                column += m * out
+            }
             // X̃ = [inputs | 1 for the bias] (inputs has no columns when only the bias is selected).
-            var x = Matrix(rows: rows, cols: t.inputs.cols + (t.biasGroup != nil ? 1 : 0), repeating: 1)
-            for r in 0..<rows { for i in 0..<t.inputs.cols { x.storage[r * x.cols + i] = t.inputs.storage[r * t.inputs.cols + i] } }
+            var x = Matrix(rows: rows, cols: t0.inputs.cols + (t0.biasGroup != nil ? 1 : 0), repeating: 1)
+            for r in 0..<rows { for i in 0..<t0.inputs.cols { x.storage[r * x.cols + i] = t0.inputs.storage[r * t0.inputs.cols + i] } }
             let g = s.gram(.none), h = x.gram(.none)
             for a in 0..<n { for b in 0..<n {
                 var v = 0.0

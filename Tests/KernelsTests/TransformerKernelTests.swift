@@ -92,7 +92,8 @@ struct TransformerKernelTests {
         var g = RandomGenerator(seed: 8)
         var x = Matrix(rows: 7, cols: 3)
         for k in x.storage.indices { x.storage[k] = Double(g.nextInt(below: 6)) }
-        for groups in [["blocks.0.mlp.W_in"], ["blocks.0.mlp.W_in", "blocks.0.mlp.b_in", "unembed.W_U"]] {
+        for groups in [["blocks.0.mlp.W_in"], ["blocks.0.mlp.W_in", "blocks.0.mlp.b_in", "unembed.W_U"],
+                       ["blocks.0.attn.W_Q", "blocks.0.attn.W_V"]] {
             let k = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .mean, groups: groups))
             #expect(k.routeReason.contains("layer traces"), "\(groups): \(k.routeReason)")
             let j = try model.jacobian(x, groups: groups)
