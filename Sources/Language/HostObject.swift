@@ -18,6 +18,9 @@ public protocol HostObject: AnyObject {
     func member(named name: String) throws -> Value?
     /// Names `member(named:)` answers to, for completion.
     var dynamicMemberNames: [String] { get }
+    /// Members of the type's table this object does not offer (a tms method on an mlp), left
+    /// out of completion.
+    var unofferedMemberNames: Set<String> { get }
     /// `object.name = value`.
     func setMember(named name: String, to value: Value) throws
 
@@ -45,6 +48,7 @@ extension HostObject {
     public var displayText: String { summary }
     public func member(named name: String) throws -> Value? { nil }
     public var dynamicMemberNames: [String] { [] }
+    public var unofferedMemberNames: Set<String> { [] }
     public func setMember(named name: String, to value: Value) throws {
         throw LanguageError("cannot set member `\(name)` of \(typeName)")
     }

@@ -17,7 +17,10 @@ extension Interpreter {
             let receiver = String(characters[receiverStart..<(start - 1)])
             guard let value = evaluator.globals.values[receiver] else { return [] }
             candidates = Set(registry.type(named: value.typeName)?.memberNames ?? [])
-            if case .host(let object) = value { candidates.formUnion(object.dynamicMemberNames) }
+            if case .host(let object) = value {
+                candidates.subtract(object.unofferedMemberNames)
+                candidates.formUnion(object.dynamicMemberNames)
+            }
         } else {
             candidates = Set(evaluator.globals.values.keys).union(registry.functions.keys).union(TokenKind.keywords.keys)
         }

@@ -25,6 +25,8 @@ public final class ModelObject: NamedTensorExporting {
     /// `net.layer0` is the path to the groups under it) or by name (`net["layer0.weight"]`).
     /// A write checks the shape and that every entry is finite.
     public var dynamicMemberNames: [String] { ParameterPath(model: self, prefix: nil).dynamicMemberNames }
+    /// The methods only a toy model of superposition answers.
+    public var unofferedMemberNames: Set<String> { model is any SuperpositionModel ? [] : ["samples", "n_represented"] }
     public func member(named name: String) throws -> Value? { try ParameterPath(model: self, prefix: nil).member(named: name) }
     public func setMember(named name: String, to value: Value) throws {
         try ParameterPath(model: self, prefix: nil).setMember(named: name, to: value)

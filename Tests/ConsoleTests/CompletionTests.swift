@@ -51,7 +51,7 @@ struct CompletionTests {
 struct LanguageCompletionTests {
     let engine = LanguageEngine()
 
-    @Test("argument labels after ( and , of a call; help topics inside help(\"; paths in any path argument")
+    @Test("argument labels after ( and , of a call; members the object has; help topics inside help(\"; paths in any path argument")
     func labelsTopicsAndPaths() throws {
         _ = engine.run("f = fn(alpha, beta) { alpha }", file: "<test>", firstLine: 1)
         let call = "ntk(net, x, vie"
@@ -63,6 +63,10 @@ struct LanguageCompletionTests {
         let help = "help(\"ei"
         let topics = Completer.complete(line: help, cursor: help.count, engine: engine)
         #expect(topics.start == 6 && topics.candidates.contains("eig"))
+        _ = engine.run("net = mlp(sizes: [2, 1])\ntoy = tms(features: 3, hidden: 2)", file: "<test>", firstLine: 1)
+        let mlpMembers = "net.sa", tmsMembers = "toy.sa"
+        #expect(Completer.complete(line: mlpMembers, cursor: mlpMembers.count, engine: engine).candidates.isEmpty, "an mlp has no samples")
+        #expect(Completer.complete(line: tmsMembers, cursor: tmsMembers.count, engine: engine).candidates == ["samples"])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entk-completion-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
