@@ -88,7 +88,7 @@ struct TransformerKernelTests {
 
     @Test("a mean kernel contracted through the layer traces (wide MLP) equals the Jacobian's Gram")
     func traceContraction() throws {
-        let model = try Transformer(.init(vocabulary: 6, width: 32, heads: 2, headWidth: 8, mlpWidth: 64, context: 3, bias: true), seed: 3)
+        let model = try Transformer(.init(vocabulary: 6, width: 64, heads: 4, headWidth: 16, mlpWidth: 256, context: 3, bias: true), seed: 3)
         var g = RandomGenerator(seed: 8)
         var x = Matrix(rows: 7, cols: 3)
         for k in x.storage.indices { x.storage[k] = Double(g.nextInt(below: 6)) }
