@@ -26,6 +26,14 @@ public enum Interruption {
         if isRequested() { throw LinearAlgebraError.interrupted(routine: routine()) }
     }
 
+    /// Abandonable calls still running (an abandoned one goes on until its routine returns).
+    private static let running = Counter()
+
+    /// True while an abandoned call still runs: the process should then leave with `_exit`, since
+    /// OpenBLAS's exit handler would wait for the call's threads (a Ctrl-C'd 3000² eigen solve
+    /// held the console's exit for over 20 s on a busy machine).
+    public static var hasAbandonedWork: Bool { running.value > 0 }
+
     /// Work below this many multiply-adds runs on the caller's thread: a thread costs ~50 µs.
     static let abandonableThreshold = 50_000_000.0
 
@@ -38,8 +46,10 @@ public enum Interruption {
         try poll(routine)
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
+        running.increment()
         let thread = Thread {
             box.result = Result { try work() }
+            running.decrement()
             done.signal()
         }
         thread.stackSize = 16 << 20
@@ -54,4 +64,13 @@ public enum Interruption {
 /// The result of an abandonable call, written once by its thread before it signals.
 private final class ResultBox<T>: @unchecked Sendable {
     var result: Result<T, Error>?
+}
+
+/// A thread-safe count.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    func decrement() { lock.lock(); count -= 1; lock.unlock() }
 }

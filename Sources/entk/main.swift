@@ -1,6 +1,9 @@
 import ArgumentParser
 import Console
 import LinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The executable: argument parsing and nothing else; all behaviour lives in `Console`. Before
 /// parsing, `BLASCore` may re-execute it once so OpenBLAS runs the kernels this CPU can.
@@ -93,6 +96,9 @@ struct Entk: ParsableCommand {
         options.kernel = kernel
         options.notebook = notebook
         let status = ConsoleLauncher.run(options, engine: LanguageEngine())
+        // Every write is unbuffered and the history is saved after each line, so nothing is
+        // lost by skipping the exit handlers, which would wait for abandoned BLAS work.
+        if Interruption.hasAbandonedWork { _exit(status) }
         if status != 0 { throw ExitCode(status) }
     }
 }
