@@ -36,26 +36,11 @@ public struct CSVTable {
     }
 
     /// The whole CSV text (for tests and small tables; files are streamed by `write(to:)`).
-    public var text: String {
-        var result = ""
-        var out = TextChunks { result += $0 }
-        emit(to: &out)
-        out.flush()
-        return result
-    }
+    public var text: String { TextChunks.collect { emit(to: &$0) } }
 
     /// Writes the table to `path` through a `FileWriter` (a partial file renamed into place).
     public func write(to path: String) throws {
-        try TensorFileIO.write(to: path) { writer in
-            var failure: Error?
-            var out = TextChunks { chunk in
-                guard failure == nil else { return }
-                do { try writer.write(Array(chunk.utf8)) } catch { failure = error }
-            }
-            emit(to: &out)
-            out.flush()
-            if let failure { throw failure }
-        }
+        try TextChunks.write(to: path) { emit(to: &$0) }
     }
 
     private func emit(to out: inout TextChunks) {

@@ -13,27 +13,14 @@ extension JSONValue {
     }
 
     /// The JSON text (for tests and small values; files are streamed by `write(to:)`).
-    public var text: String {
-        var result = ""
-        var out = TextChunks { result += $0 }
-        append(to: &out, depth: 0)
-        out.flush()
-        return result
-    }
+    public var text: String { TextChunks.collect { append(to: &$0, depth: 0) } }
 
     /// Writes the value, and a final newline, to `path` through a `FileWriter` (a partial file
     /// renamed into place).
     public func write(to path: String) throws {
-        try TensorFileIO.write(to: path) { writer in
-            var failure: Error?
-            var out = TextChunks { chunk in
-                guard failure == nil else { return }
-                do { try writer.write(Array(chunk.utf8)) } catch { failure = error }
-            }
+        try TextChunks.write(to: path) { out in
             append(to: &out, depth: 0)
             out.append("\n")
-            out.flush()
-            if let failure { throw failure }
         }
     }
 
@@ -68,25 +55,5 @@ extension JSONValue {
         case .bool(let flag): out.append(flag ? "true" : "false")
         case .null: out.append("null")
         }
-    }
-}
-
-/// Text gathered into chunks of about 64 kB, each handed to `emit` when full (and by `flush`).
-struct TextChunks {
-    var pending = ""
-    let emit: (String) -> Void
-    static let chunkSize = 1 << 16
-
-    init(emit: @escaping (String) -> Void) { self.emit = emit }
-
-    mutating func append(_ text: String) {
-        pending += text
-        if pending.utf8.count >= TextChunks.chunkSize { flush() }
-    }
-
-    mutating func flush() {
-        guard !pending.isEmpty else { return }
-        emit(pending)
-        pending = ""
     }
 }
