@@ -195,8 +195,9 @@ public final class AttentionLayer: Layer {
                 }
             }
         } else {
+            let shared = copy(x, rows, d)   // one copy for every head of q, k and v
             for (s, (w, b)) in projections.enumerated() where sink.wantsTrace(w.group) || b.map({ sink.wantsTrace($0.group) }) == true {
-                let inputs = sink.wantsTrace(w.group) ? copy(x, rows, d) : Matrix(rows: rows, cols: 0)
+                let inputs = sink.wantsTrace(w.group) ? shared : Matrix(rows: rows, cols: 0)
                 for h in 0..<heads {
                     var sensitivities = Matrix(rows: seedRows, cols: e)
                     sensitivities.storage.withUnsafeMutableBufferPointer { sp in

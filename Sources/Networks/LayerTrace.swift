@@ -42,15 +42,8 @@ public struct DenseLayerTrace {
         self.inputs = inputs; self.sensitivities = sensitivities
     }
 
-    /// Seeds per example.
-    public var seedsPerExample: Int { sensitivities.rows / max(1, inputs.rows) }
     /// out.
     public var outputs: Int { sensitivities.cols }
-
-    /// Element of the weight's group holding V[o, i].
-    @inline(__always) func weightIndex(_ o: Int, _ i: Int) -> Int {
-        weightOffset + (weightIsTransposed ? i * outputs + o : o * inputs.cols + i)
-    }
 }
 
 /// An elementwise use y[d] = w[d]·u[d] of a parameter vector at T positions (LayerNorm's
