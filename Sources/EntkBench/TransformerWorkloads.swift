@@ -6,12 +6,13 @@ import Tensors
 /// The paper's transformer (SCIENCE.md §4: p = 29, vocab 30, D = 64, 4 heads of 16, M = 256,
 /// context 3): training and its per-tensor kernels.
 ///
-/// Flops per training row (one position), GEMMs only: the packed q, k, v projection 2·D·3HE,
-/// W_O 2·HE·D, the MLP 2·2·D·M; per sequence the unembedding at the last position 2·D·V. A
-/// backward pass costs twice its forward (input seeds and weight gradients): 3× in all.
+/// Flops per sequence, GEMMs only: at each of the T positions the packed q, k, v projection
+/// 2·D·3HE and W_O 2·HE·D; at the last position only (the model cuts to it after the attention)
+/// the MLP 2·2·D·M and the unembedding 2·D·V. A backward pass costs twice its forward (input
+/// seeds and weight gradients): 3× in all.
 func transformerWorkloads() -> [Workload] {
     let (d, he, m, v, t) = (64.0, 64.0, 256.0, 30.0, 3.0)
-    let perSequence = 3 * (t * (2 * d * 3 * he + 2 * he * d + 4 * d * m) + 2 * d * v)
+    let perSequence = 3 * (t * (2 * d * 3 * he + 2 * he * d) + 4 * d * m + 2 * d * v)
     return [nil, 1].map { (threads: Int?) -> Workload in
         Workload(group: "transformer", "1 epoch AdamW (420 sequences, batch 64\(threads.map { ", \($0) thread" } ?? ""))",
                  flops: 420 * perSequence, repeats: 7) {

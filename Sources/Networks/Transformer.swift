@@ -8,6 +8,10 @@ import Tensors
 ///     per block l:  x ← x + attn(LN1(x)),   x ← x + W_out·act(W_in·LN2(x) + b_in) + b_out
 ///     logits = LN_final(x) W_U + b_U   at the last position (or every position)
 ///
+/// With logits at the last position only, the stack keeps just that position from the last
+/// block's attention on (`LastPositionLayer` after its residual): the MLP, LN_final and W_U are
+/// position-wise, so this is exact and spares them T − 1 of every T rows.
+///
 /// Groups (with `bias`, `layernorm`): embed.W_E [V, D], pos_embed.W_pos [T, D], then per block
 /// blocks.l.ln1.w/b [D], blocks.l.attn.W_Q/W_K/W_V [H, D, E], W_O [H, E, D], b_Q/b_K/b_V [H, E],
 /// b_O [D], blocks.l.ln2.w/b, blocks.l.mlp.W_in [D, M], b_in [M], W_out [M, D], b_out [D], then
@@ -100,6 +104,7 @@ public final class Transformer: LayeredModel {
                                            keyBias: optional(p + "attn.b_K"), valueBias: optional(p + "attn.b_V"),
                                            outputBias: optional(p + "attn.b_O"), heads: h, headWidth: e, width: d)
             layers.append(ResidualLayer(LayerStack(norm(p + "ln1") + [attention])))
+            if l == c.blocks - 1 && !c.allPositions { layers.append(LastPositionLayer(width: d)) }
             let mlp: [any Layer] = [
                 DenseLayer(weight: slot(p + "mlp.W_in"), bias: optional(p + "mlp.b_in"), inputs: d, outputs: mw, transposed: true),
                 ActivationLayer(c.activation, width: mw),
@@ -108,7 +113,6 @@ public final class Transformer: LayeredModel {
             layers.append(ResidualLayer(LayerStack(norm(p + "ln2") + mlp)))
         }
         layers += norm("ln_final")
-        if !c.allPositions { layers.append(LastPositionLayer(width: d)) }
         layers.append(DenseLayer(weight: slot("unembed.W_U"), bias: optional("unembed.b_U"), inputs: d, outputs: v, transposed: true))
         configuration = c
         super.init(kind: "transformer", groups: groups, parameters: params, layers: layers, positions: ctx,
