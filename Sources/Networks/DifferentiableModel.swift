@@ -78,6 +78,9 @@ public protocol DifferentiableModel: AnyObject {
     /// Calls `body` with the flat parameters in place (no copy, no allocation): the trainer's
     /// optimiser update goes through this.
     func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R
+    /// Swaps the flat parameters with `other` (P numbers) without copying: the trainer writes
+    /// each step's θ′ into a second buffer and swaps it in, keeping θ as its backup.
+    func exchangeParameters(_ other: inout [Double])
     /// Gradient Σ_{n,c} g[n,c] · ∂f_c(x_n)/∂θ into `gradient` (P), for the inputs of the last
     /// `forward(_:rows:into:)` call, with g = `outputGradient` (rows × C).
     func backward(_ x: UnsafePointer<Double>, rows: Int, outputGradient: UnsafePointer<Double>,

@@ -56,6 +56,12 @@ public class LayeredModel: DifferentiableModel {
         return try flat.withUnsafeMutableBufferPointer { try body($0) }
     }
 
+    public func exchangeParameters(_ other: inout [Double]) {
+        precondition(other.count == parameterCount, "\(kind): \(other.count) parameters, expected \(parameterCount)")
+        swap(&flat, &other)
+        parameterVersion += 1
+    }
+
     public func checkInputs(_ x: Matrix, argument: String) throws {
         guard x.cols == inputSize else {
             throw NetworkError.shapeMismatch(argument: argument, expected: [x.rows, inputSize], got: [x.rows, x.cols])

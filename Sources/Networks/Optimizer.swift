@@ -80,63 +80,100 @@ public final class Optimizer {
     /// Allocation-free after `prepare`.
     func update(_ theta: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, count: Int) {
         state.updates += 1
-        let t = Double(state.updates)
-        switch rule {
-        case .sgd(let lr, let mu, let wd, let damp, let nesterov):
-            let first = state.updates == 1
-            state.first.withUnsafeMutableBufferPointer { buf in
-                for i in 0..<count {
-                    var gi = g[i] + wd * theta[i]
-                    if mu != 0 {
-                        let b = first ? gi : mu * buf[i] + (1 - damp) * gi
-                        buf[i] = b
-                        gi = nesterov ? gi + mu * b : b
+        // Move the moments out of `state` so the two buffers are separate accesses.
+        var first = state.first, second = state.second
+        state.first = []; state.second = []
+        defer { state.first = first; state.second = second }
+        let updates = state.updates
+        first.withUnsafeMutableBufferPointer { m in
+            second.withUnsafeMutableBufferPointer { v in
+                apply(from: UnsafePointer(theta), into: theta, gradient: g, count: count, updates: updates,
+                      moments: (m.baseAddress.map { UnsafePointer($0) }, v.baseAddress.map { UnsafePointer($0) }),
+                      into: (m.baseAddress, v.baseAddress))
+            }
+        }
+    }
+
+    /// One update written beside the old state: θ′ = rule(θ, g) into `next`, the new moments into
+    /// `spare`'s buffers, which then become the state while `spare` takes the old one. The
+    /// trainer keeps θ and the old state this way as its backup of the last sane step without
+    /// copying them; the arithmetic is the in-place update's, bit for bit. `spare`'s buffers are
+    /// sized here (allocating only when they do not match).
+    func update(_ theta: UnsafePointer<Double>, into next: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
+                count: Int, spare: inout State) {
+        if spare.first.count != state.first.count { spare.first = [Double](repeating: 0, count: state.first.count) }
+        if spare.second.count != state.second.count { spare.second = [Double](repeating: 0, count: state.second.count) }
+        spare.updates = state.updates + 1
+        state.first.withUnsafeBufferPointer { m in
+            state.second.withUnsafeBufferPointer { v in
+                spare.first.withUnsafeMutableBufferPointer { m2 in
+                    spare.second.withUnsafeMutableBufferPointer { v2 in
+                        apply(from: theta, into: next, gradient: g, count: count, updates: spare.updates,
+                              moments: (m.baseAddress, v.baseAddress), into: (m2.baseAddress, v2.baseAddress))
                     }
-                    theta[i] -= lr * gi
                 }
             }
+        }
+        swap(&state, &spare)
+    }
+
+    /// The rule, elementwise: reads θ, g and the moments (m, v) at index i, then writes θ′ and
+    /// the new moments at i, so each output may be its input (the in-place update). `updates`
+    /// is t, the step count after this update. Moments are nil where the rule keeps none
+    /// (sgd without momentum; v for sgd).
+    private func apply(from theta: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
+                       gradient g: UnsafeMutablePointer<Double>, count: Int, updates: Int,
+                       moments: (UnsafePointer<Double>?, UnsafePointer<Double>?),
+                       into newMoments: (UnsafeMutablePointer<Double>?, UnsafeMutablePointer<Double>?)) {
+        let t = Double(updates)
+        switch rule {
+        case .sgd(let lr, let mu, let wd, let damp, let nesterov):
+            let first = updates == 1
+            for i in 0..<count {
+                var gi = g[i] + wd * theta[i]
+                if mu != 0, let b0 = moments.0, let b1 = newMoments.0 {
+                    let b = first ? gi : mu * b0[i] + (1 - damp) * gi
+                    b1[i] = b
+                    gi = nesterov ? gi + mu * b : b
+                }
+                out[i] = theta[i] - lr * gi
+            }
         case .adam(let lr, let b1, let b2, let eps, let wd), .adamW(let lr, let b1, let b2, let eps, let wd):
+            guard count > 0, let m = moments.0, let v = moments.1, let m2 = newMoments.0, let v2 = newMoments.1 else { return }
             let decoupled: Bool
             if case .adamW = rule { decoupled = true } else { decoupled = false }
             let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
             let stepSize = lr / c1, root2 = c2.squareRoot()
-            // Move the moments out of `state` so the two buffers are separate accesses.
-            var first = state.first, second = state.second
-            state.first = []; state.second = []
-            defer { state.first = first; state.second = second }
             // One loop per case, so each vectorises (same arithmetic as a branch inside).
             let decay = 1 - lr * wd
-            first.withUnsafeMutableBufferPointer { mb in
-                second.withUnsafeMutableBufferPointer { vb in
-                    let m = mb.baseAddress!, v = vb.baseAddress!
-                    if decoupled {
-                        // Eight lanes at a time (IEEE √ and ÷ round each lane as the scalar does).
-                        var i = 0
-                        while i + 8 <= count {
-                            let gi = load8(g + i)
-                            let t = load8(theta + i) * decay
-                            let mi = b1 * load8(m + i) + (1 - b1) * gi
-                            let vi = b2 * load8(v + i) + (1 - b2) * gi * gi
-                            store8(mi, m + i); store8(vi, v + i)
-                            store8(t - stepSize * mi / (vi.squareRoot() / root2 + eps), theta + i)
-                            i += 8
-                        }
-                        for i in i..<count {
-                            let gi = g[i]
-                            theta[i] *= decay
-                            m[i] = b1 * m[i] + (1 - b1) * gi
-                            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                            theta[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
-                        }
-                    } else {
-                        for i in 0..<count {
-                            var gi = g[i]
-                            if wd != 0 { gi += wd * theta[i] }
-                            m[i] = b1 * m[i] + (1 - b1) * gi
-                            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                            theta[i] -= stepSize * m[i] / (v[i].squareRoot() / root2 + eps)
-                        }
-                    }
+            if decoupled {
+                // Eight lanes at a time (IEEE √ and ÷ round each lane as the scalar does).
+                var i = 0
+                while i + 8 <= count {
+                    let gi = load8(g + i)
+                    let t = load8(theta + i) * decay
+                    let mi = b1 * load8(m + i) + (1 - b1) * gi
+                    let vi = b2 * load8(v + i) + (1 - b2) * gi * gi
+                    store8(mi, m2 + i); store8(vi, v2 + i)
+                    store8(t - stepSize * mi / (vi.squareRoot() / root2 + eps), out + i)
+                    i += 8
+                }
+                for i in i..<count {
+                    let gi = g[i]
+                    let ti = theta[i] * decay
+                    let mi = b1 * m[i] + (1 - b1) * gi
+                    let vi = b2 * v[i] + (1 - b2) * gi * gi
+                    m2[i] = mi; v2[i] = vi
+                    out[i] = ti - stepSize * mi / (vi.squareRoot() / root2 + eps)
+                }
+            } else {
+                for i in 0..<count {
+                    var gi = g[i]
+                    if wd != 0 { gi += wd * theta[i] }
+                    let mi = b1 * m[i] + (1 - b1) * gi
+                    let vi = b2 * v[i] + (1 - b2) * gi * gi
+                    m2[i] = mi; v2[i] = vi
+                    out[i] = theta[i] - stepSize * mi / (vi.squareRoot() / root2 + eps)
                 }
             }
         }

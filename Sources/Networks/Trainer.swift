@@ -99,8 +99,11 @@ final class TrainingRun {
     var outputGradient: [Double]
     var testOutputs: [Double]
     var gradient: [Double]
+    /// θ and the optimiser state before the last update (the last sane step), kept by
+    /// double-buffering: each update writes θ′ and the new moments into these buffers and swaps
+    /// them in, so the old ones stay here with nothing copied.
     private var backup: [Double]
-    private var backupState: Optimizer.State
+    private var backupState = Optimizer.State()
     private var haveBackup = false
     private var startLoss: Double?
 
@@ -120,7 +123,6 @@ final class TrainingRun {
         testOutputs = [Double](repeating: 0, count: max(testN, 1) * c)
         gradient = [Double](repeating: 0, count: p)
         backup = [Double](repeating: 0, count: p)
-        backupState = optimizer.state
     }
 
     /// Loss and accuracies on the full splits at the current parameters; the full-batch
@@ -183,8 +185,9 @@ final class TrainingRun {
         guard !loss.isFinite || diverged else { return }
         let failed = model.step
         if haveBackup {
-            model.parameters = backup
-            optimizer.state = backupState
+            model.exchangeParameters(&backup)
+            swap(&optimizer.state, &backupState)
+            haveBackup = false
             model.step -= 1
             while let last = model.history.last, last.step > model.step { model.history.removeLast() }
         }
@@ -192,31 +195,21 @@ final class TrainingRun {
         throw NetworkError.nonFiniteLoss(step: failed, value: loss, restoredStep: model.step)
     }
 
-    /// Keeps θ_s and the optimiser state as the backup, then applies one update with `gradient`
-    /// and advances the step counter.
+    /// Applies one update with `gradient`, θ_s and the optimiser state staying behind as the
+    /// backup, and advances the step counter.
     func update() {
         let p = p
-        backup.withUnsafeMutableBufferPointer { bp in
-            model.parameters.withUnsafeBufferPointer { pp in bp.baseAddress!.update(from: pp.baseAddress!, count: p) }
-        }
-        backupState.updates = optimizer.state.updates
-        copyInPlace(optimizer.state.first, into: &backupState.first)
-        copyInPlace(optimizer.state.second, into: &backupState.second)
-        haveBackup = true
-        model.withMutableParameters { pp in
-            gradient.withUnsafeMutableBufferPointer { gp in
-                optimizer.update(pp.baseAddress!, gradient: gp.baseAddress!, count: p)
+        let theta = model.parameters
+        theta.withUnsafeBufferPointer { tp in
+            backup.withUnsafeMutableBufferPointer { bp in
+                gradient.withUnsafeMutableBufferPointer { gp in
+                    optimizer.update(tp.baseAddress!, into: bp.baseAddress!, gradient: gp.baseAddress!, count: p, spare: &backupState)
+                }
             }
         }
+        model.exchangeParameters(&backup)
+        haveBackup = true
         model.step += 1
-    }
-}
-
-/// Copies `source` into `target` without reallocating when the sizes already agree.
-private func copyInPlace(_ source: [Double], into target: inout [Double]) {
-    if target.count != source.count { target = source; return }
-    target.withUnsafeMutableBufferPointer { t in
-        source.withUnsafeBufferPointer { s in if s.count > 0 { t.baseAddress!.update(from: s.baseAddress!, count: s.count) } }
     }
 }
 
