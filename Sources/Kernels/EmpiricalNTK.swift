@@ -62,7 +62,7 @@ public final class EmpiricalNTK {
         let factor = try ViewFactor(model: model, inputs: inputs, options: options)
         let plan = try KernelPlan.choose(model: model, factor: factor, options: options, budget: budget)
         let storage: Storage
-        var reason = plan.reason
+        var reason = plan.reason, route = plan.route
         switch plan.route {
         case .structured:
             storage = .structured(try StructuredOperator(model: model, inputs: inputs, options: options, scales: factor.scales))
@@ -77,7 +77,13 @@ public final class EmpiricalNTK {
                 storage = .factor(try factor.full(blockBytes: plan.blockBytes).left)
             }
         default:
-            if let (k, flops) = try TraceKernel.dense(model: model, factor: factor, budget: budget) {
+            let traces = try TraceKernel.traces(model: model, factor: factor)
+            if let traces, let a = TraceKernel.thinFactor(traces: traces, model: model, factor: factor) {
+                storage = .factor(a)
+                route = .gram
+                reason = "the selected layers see the same sensitivities at every input, so K = A Aᵀ with A \(a.rows)×\(a.cols) "
+                    + "from their inputs (rank ≤ \(a.cols)): held with its \(a.cols)×\(a.cols) Gram matrix"
+            } else if let traces, let (k, flops) = try TraceKernel.dense(traces: traces, model: model, factor: factor, budget: budget) {
                 storage = .dense(k)
                 reason += String(format: "; J contracted through the layer traces (%.2g GFLOP instead of %.2g)",
                                  flops / 1e9, TraceKernel.explicitFlops(factor) / 1e9)
@@ -86,7 +92,7 @@ public final class EmpiricalNTK {
             }
         }
         self.init(view: options.view, groups: options.groups, samples: inputs.rows, outputs: model.outputSize,
-                  parameterCount: factor.parameters, route: plan.route, reason: reason, budget: budget,
+                  parameterCount: factor.parameters, route: route, reason: reason, budget: budget,
                   storage: storage)
     }
 

@@ -23,26 +23,11 @@ enum TraceKernel {
     /// 1.5, 4 and 8, measured: the nine class-mean kernels 0.61 s against 1.1 and 0.80 s); nil
     /// otherwise (a flat or asymmetric view, an elementwise parameter, a group used twice, or too
     /// little budget).
-    static func dense(model: any DifferentiableModel, factor: ViewFactor, budget: Int) throws -> (kernel: Matrix, flops: Double)? {
-        // One seed per input (mean, a diagonal pair) keeps the traces as small as the activations.
-        switch factor.view {
-        case .mean: break
-        case .pair(let a, let b) where a == b: break
-        default: return nil
-        }
+    static func dense(traces: LayerTraces, model: any DifferentiableModel, factor: ViewFactor, budget: Int) throws -> (kernel: Matrix, flops: Double)? {
         let n = factor.samples, m = factor.seedsPerSample
         let explicit = explicitFlops(factor)
-        let traces = try model.layerTraces(factor.inputs, seeds: factor.seeds, groups: factor.groups ?? model.groupNames)
         guard traces.elementwise.isEmpty, disjoint(traces.dense, model) else { return nil }
-        // Uses with the same inputs (an attention layer's heads, its q, k and v slices) share
-        // H = X̃X̃ᵀ, and their G's add, so each such family is one product of its
-        // sensitivities side by side.
-        var families: [[DenseLayerTrace]] = []
-        for t in traces.dense {
-            if let i = families.firstIndex(where: { f in
-                f[0].positions == t.positions && (f[0].biasGroup != nil) == (t.biasGroup != nil) && f[0].inputs == t.inputs
-            }) { families[i].append(t) } else { families.append([t]) }
-        }
+        let families = self.families(traces.dense)
         var flops = 0.0, work = MemoryBudget.matrixBytes(n, n)
         for f in families {
             let rows = Double(n * f[0].positions)
@@ -90,6 +75,72 @@ enum TraceKernel {
             } }
         }
         return (k, flops)
+    }
+
+    /// The traces of the view's seeded backward pass when this route can serve the view (mean,
+    /// a diagonal pair: one seed per input keeps them as small as the activations), else nil.
+    static func traces(model: any DifferentiableModel, factor: ViewFactor) throws -> LayerTraces? {
+        switch factor.view {
+        case .mean: break
+        case .pair(let a, let b) where a == b: break
+        default: return nil
+        }
+        return try model.layerTraces(factor.inputs, seeds: factor.seeds, groups: factor.groups ?? model.groupNames)
+    }
+
+    /// K = A Aᵀ with a thin A when every selected use sees the same sensitivities at every input
+    /// and position (a seed that does not depend on the input reaches the layer unchanged: the
+    /// unembedding in the mean view). Then G = ‖s′‖² 11ᵀ and
+    ///
+    ///     K[n, n′] = ‖s′‖² (Σ_t x̃_{nt}) · (Σ_t′ x̃_{n′t′}),
+    ///
+    /// so a family of uses sharing X̃ gives the columns √(Σ_f ‖s′‖²) · Σ_t x̃_{nt}: A is N × Σ (in + 1),
+    /// at the paper's transformer W_U 841 × 64 (K_{W_U} = h·h′/C, rank ≤ d_model), whose 64×64
+    /// Gram gives every eigenpair. Nil when some use's sensitivities vary, parameters are shared
+    /// or elementwise, or A is not thinner than N.
+    static func thinFactor(traces: LayerTraces, model: any DifferentiableModel, factor: ViewFactor) -> Matrix? {
+        let n = factor.samples
+        guard factor.seedsPerSample == 1, traces.elementwise.isEmpty, disjoint(traces.dense, model) else { return nil }
+        let families = self.families(traces.dense)
+        var norms: [Double] = []
+        for f in families {
+            var total = 0.0
+            for t in f {
+                let s = t.sensitivities, w = s.cols
+                guard s.rows == n * t.positions else { return nil }
+                let first = Array(s.storage[0..<w])
+                for r in 1..<max(1, s.rows) where !s.storage[(r * w)..<(r * w + w)].elementsEqual(first) { return nil }
+                total += first.reduce(0) { $0 + $1 * $1 }
+            }
+            norms.append(total.squareRoot())
+        }
+        let width = families.reduce(0) { $0 + $1[0].inputs.cols + ($1[0].biasGroup != nil ? 1 : 0) }
+        guard width < n else { return nil }
+        var a = Matrix(rows: n, cols: width)
+        var column = 0
+        for (f, norm) in zip(families, norms) {
+            let t0 = f[0], p = t0.positions, d = t0.inputs.cols
+            for e in 0..<n {
+                let row = e * width + column
+                for q in 0..<p { for i in 0..<d { a.storage[row + i] += t0.inputs.storage[(e * p + q) * d + i] } }
+                for i in 0..<d { a.storage[row + i] *= norm }
+                if t0.biasGroup != nil { a.storage[row + d] = norm * Double(p) }
+            }
+            column += d + (t0.biasGroup != nil ? 1 : 0)
+        }
+        return a
+    }
+
+    /// Uses with the same inputs (an attention layer's heads, its q, k and v slices) share
+    /// H = X̃X̃ᵀ, and their G's add: each such family is one product of its sensitivities side by side.
+    private static func families(_ traces: [DenseLayerTrace]) -> [[DenseLayerTrace]] {
+        var families: [[DenseLayerTrace]] = []
+        for t in traces {
+            if let i = families.firstIndex(where: { f in
+                f[0].positions == t.positions && (f[0].biasGroup != nil) == (t.biasGroup != nil) && f[0].inputs == t.inputs
+            }) { families[i].append(t) } else { families.append([t]) }
+        }
+        return families
     }
 
     /// N²·F: the flops of the Jacobian's Gram this route replaces.

@@ -93,23 +93,10 @@ public enum Loss: Equatable, Sendable {
             var weights: [Double] = []
             if case .weightedMSE(let imp) = self { weights = imp }
             weights.withUnsafeBufferPointer { wp in
-                // Per-row sums, inner loops without branches so they vectorise.
+                let w = wp.isEmpty ? nil : wp.baseAddress
                 for r in 0..<rows {
-                    let orow = o + r * cols, trow = t + r * cols
-                    var rowTotal = 0.0
-                    switch (wp.baseAddress, gradient) {
-                    case (let w?, let g?) where !wp.isEmpty:
-                        let grow = g + r * cols
-                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += w[c] * d * d; grow[c] = 2 * scale * w[c] * d }
-                    case (let w?, nil) where !wp.isEmpty:
-                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += w[c] * d * d }
-                    case (_, let g?):
-                        let grow = g + r * cols
-                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += d * d; grow[c] = 2 * scale * d }
-                    case (_, nil):
-                        for c in 0..<cols { let d = orow[c] - trow[c]; rowTotal += d * d }
-                    }
-                    total += rowTotal
+                    total += squaredErrors(o + r * cols, t + r * cols, weights: w, cols: cols, gradientScale: 2 * scale,
+                                           gradient: gradient.map { $0 + r * cols })
                 }
             }
             return total * scale
@@ -134,4 +121,30 @@ public enum Loss: Equatable, Sendable {
             return total * scale
         }
     }
+}
+
+/// Σ_c w_c (o_c − t_c)² over one row (w = 1 without weights), and the gradient entries
+/// g_c = s·w_c·(o_c − t_c) when `gradient` is given (s = `gradientScale`). Eight lanes at a time:
+/// the gradient is the scalar formula's, bit for bit; the sum is taken in eight partial sums,
+/// so it may differ from a left-to-right sum in its last bits (it is the loss reported, and
+/// no step depends on it).
+@inline(__always) private func squaredErrors(_ o: UnsafePointer<Double>, _ t: UnsafePointer<Double>, weights w: UnsafePointer<Double>?,
+                                             cols: Int, gradientScale s: Double, gradient g: UnsafeMutablePointer<Double>?) -> Double {
+    var lanes = SIMD8<Double>(repeating: 0)
+    var c = 0
+    while c + 8 <= cols {
+        let d = load8(o + c) - load8(t + c)
+        let wd = w.map { load8($0 + c) * d } ?? d
+        lanes += wd * d
+        if let g { store8(w.map { s * load8($0 + c) * d } ?? s * d, g + c) }
+        c += 8
+    }
+    var total = lanes.sum()
+    for c in c..<cols {
+        let d = o[c] - t[c]
+        let wd = w.map { $0[c] * d } ?? d
+        total += wd * d
+        if let g { g[c] = w.map { s * $0[c] * d } ?? s * d }
+    }
+    return total
 }

@@ -29,17 +29,19 @@ import Tensors
 /// minibatch step, so Ctrl-C stops at a step boundary, possibly inside an epoch (then the last
 /// record has no epoch, and a later call starts the next epoch). A NaN, infinite or diverged
 /// minibatch loss restores θ and the optimiser state of the last sane step and throws.
-/// `progress(epochsDone, epochs)` is called after every epoch.
+/// `progress(epochsDone, epochs)` is called after every epoch; `phases` collects where the
+/// time goes (`TrainingPhases`).
 ///
 /// Throws for `epochs` < 0, `batch` < 1 or `every` < 0.
 @discardableResult
 public func train(_ model: any DifferentiableModel, _ data: Dataset, epochs: Int, batch: Int, shuffleSeed: UInt64 = 0,
                   optimizer: Optimizer, loss: Loss? = nil, every: Int = 1, hook: ((TrainingRecord) -> Void)? = nil,
-                  shouldStop: () -> Bool = { false }, progress: ((Int, Int) -> Void)? = nil) throws -> TrainingReport {
+                  shouldStop: () -> Bool = { false }, progress: ((Int, Int) -> Void)? = nil,
+                  phases: TrainingPhases? = nil) throws -> TrainingReport {
     guard epochs >= 0 else { throw NetworkError.invalidArgument("train: epochs (\(epochs)) must be non-negative") }
     guard batch >= 1 else { throw NetworkError.invalidArgument("train: batch (\(batch)) must be at least 1") }
     guard every >= 0 else { throw NetworkError.invalidArgument("train: every (\(every)) must be non-negative") }
-    let run = try TrainingRun(model, data, optimizer: optimizer, loss: loss, every: every, hook: hook)
+    let run = try TrainingRun(model, data, optimizer: optimizer, loss: loss, every: every, hook: hook, phases: phases)
     let n = run.n, c = run.c, k = run.targetCols, d = data.inputs.cols, b = min(batch, n)
     let objective = run.objective
     model.history.reserveCapacity(model.history.count + (every > 0 ? min(epochs / every, 1 << 16) : 0) + 2)
@@ -72,6 +74,7 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, epochs: Int
 
     /// One optimiser step on the rows order[start..<start + rows].
     func minibatchStep(start: Int, rows: Int) throws {
+        phases?.start()
         data.inputs.storage.withUnsafeBufferPointer { xp in
             data.targets.storage.withUnsafeBufferPointer { tp in
                 for r in 0..<rows {
@@ -81,15 +84,20 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, epochs: Int
                 }
             }
         }
+        phases?.lap(.batch)
         model.forward(batchInputs, rows: rows, into: batchOutputs)
+        phases?.lap(.forward)
         let value = objective.evaluate(outputs: batchOutputs, targets: batchTargets, rows: rows, cols: c, gradient: batchGradient)
+        phases?.lap(.loss)
         if value.isFinite {
             run.gradient.withUnsafeMutableBufferPointer { dp in
                 model.backward(batchInputs, rows: rows, outputGradient: batchGradient, into: dp.baseAddress!)
             }
+            phases?.lap(.backward)
         }
         try run.failIfNonFinite(value)
         run.update()
+        phases?.lap(.optimiser)
     }
 
     let first = run.evaluate(withGradient: false, epoch: epoch)

@@ -40,7 +40,8 @@ public struct TrainingReport: Equatable, Sendable {
 ///
 /// - `shouldStop` is polled before every step; when it returns true the model stays at its last
 ///   completed step and the report says `stopped`.
-/// - `progress(done, total)` is called after every step.
+/// - `progress(done, total)` is called after every step; `phases` collects where the time goes
+///   (`TrainingPhases`).
 /// - A NaN or infinite loss restores θ and the optimiser state of the last sane step and
 ///   throws `NetworkError.nonFiniteLoss`; so does a loss above `divergenceFactor` × the loss of
 ///   the call's first step (`NetworkError.diverged`). A step is sane when its loss is finite and
@@ -57,21 +58,25 @@ public let divergenceFactor = 1e4
 @discardableResult
 public func train(_ model: any DifferentiableModel, _ data: Dataset, steps: Int, optimizer: Optimizer,
                   loss: Loss? = nil, every: Int = 0, hook: ((TrainingRecord) -> Void)? = nil,
-                  shouldStop: () -> Bool = { false }, progress: ((Int, Int) -> Void)? = nil) throws -> TrainingReport {
+                  shouldStop: () -> Bool = { false }, progress: ((Int, Int) -> Void)? = nil,
+                  phases: TrainingPhases? = nil) throws -> TrainingReport {
     guard steps >= 0 else { throw NetworkError.invalidArgument("train: steps (\(steps)) must be non-negative") }
     guard every >= 0 else { throw NetworkError.invalidArgument("train: every (\(every)) must be non-negative") }
-    let run = try TrainingRun(model, data, optimizer: optimizer, loss: loss, every: every, hook: hook)
+    let run = try TrainingRun(model, data, optimizer: optimizer, loss: loss, every: every, hook: hook, phases: phases)
     // Grown as steps run: a huge `steps` is stopped by Ctrl-C, not refused, and reserves nothing up front.
     model.history.reserveCapacity(model.history.count + min(steps, 1 << 16) + 1)
 
     var taken = 0, stopped = false
     while taken < steps {
         if shouldStop() { stopped = true; break }
+        phases?.start()
         let r = run.evaluate(withGradient: true)
         try run.failIfNonFinite(r.loss)
         // The hook may have asked to stop (Ctrl-C, or an error in it): stay at θ_s.
         if run.record(r, position: r.step), shouldStop() { stopped = true; break }
+        phases?.lap(.records)
         run.update()
+        phases?.lap(.optimiser)
         taken += 1
         progress?(taken, steps)
     }
@@ -91,6 +96,7 @@ final class TrainingRun {
     let objective: Loss
     let every: Int
     let hook: ((TrainingRecord) -> Void)?
+    let phases: TrainingPhases?
     /// Model outputs C, target columns (C, or k for the leading cross-entropy), parameters P,
     /// training and test rows.
     let c: Int, targetCols: Int, p: Int, n: Int, testN: Int
@@ -108,13 +114,13 @@ final class TrainingRun {
     private var startLoss: Double?
 
     init(_ model: any DifferentiableModel, _ data: Dataset, optimizer: Optimizer, loss: Loss?, every: Int,
-         hook: ((TrainingRecord) -> Void)?) throws {
+         hook: ((TrainingRecord) -> Void)?, phases: TrainingPhases? = nil) throws {
         try model.checkInputs(data.inputs)
         let c = model.outputSize
         let objective = loss ?? model.defaultLoss
         try objective.checkColumns(outputs: c, targetRows: data.count, targetCols: data.targets.cols)
         self.model = model; self.data = data; self.optimizer = optimizer; self.objective = objective
-        self.every = every; self.hook = hook
+        self.every = every; self.hook = hook; self.phases = phases
         self.c = c; targetCols = objective.targetColumns(outputs: c)
         p = model.parameterCount; n = data.count; testN = data.testInputs?.rows ?? 0
         optimizer.prepare(for: model, count: p)
@@ -126,8 +132,12 @@ final class TrainingRun {
     }
 
     /// Loss and accuracies on the full splits at the current parameters; the full-batch
-    /// gradient too when `withGradient`.
+    /// gradient too when `withGradient` (then its forward, loss and backward are the step's
+    /// phases, the rest `records`; without it, all of it is `records`).
     func evaluate(withGradient: Bool, epoch: Int? = nil) -> TrainingRecord {
+        let phases = phases
+        if !withGradient { phases?.start() }
+        defer { phases?.lap(.records) }
         var value = 0.0, trainAcc: Double? = nil, testAcc: Double? = nil, testLoss: Double? = nil
         let (n, c, k, testN, objective, model) = (n, c, targetCols, testN, objective, model)
         data.inputs.storage.withUnsafeBufferPointer { xp in
@@ -135,12 +145,15 @@ final class TrainingRun {
                 outputs.withUnsafeMutableBufferPointer { op in
                     outputGradient.withUnsafeMutableBufferPointer { gp in
                         model.forward(xp.baseAddress!, rows: n, into: op.baseAddress!)
+                        if withGradient { phases?.lap(.forward) }
                         value = objective.evaluate(outputs: op.baseAddress!, targets: tp.baseAddress!, rows: n, cols: c,
                                                    gradient: withGradient ? gp.baseAddress! : nil)
+                        if withGradient { phases?.lap(.loss) }
                         if withGradient && value.isFinite {
                             gradient.withUnsafeMutableBufferPointer { dp in
                                 model.backward(xp.baseAddress!, rows: n, outputGradient: gp.baseAddress!, into: dp.baseAddress!)
                             }
+                            phases?.lap(.backward)
                         }
                         if data.isClassification { trainAcc = argmaxAccuracy(op.baseAddress!, tp.baseAddress!, rows: n, cols: c, classes: k) }
                     }

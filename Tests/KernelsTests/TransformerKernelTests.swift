@@ -86,6 +86,35 @@ struct TransformerKernelTests {
         #expect(d < 1e-12, report("W_U kernel vs h·h′/C", d, 1e-12))
     }
 
+    @Test("the unembedding's mean and diagonal-pair kernels are held as their thin factor (rank ≤ d_model + bias), and agree with the Jacobian")
+    func unembeddingThinFactor() throws {
+        for full in [false, true] {
+            let (model, x) = try smallTransformer(full: full, samples: 30)
+            let groups = full ? ["unembed.W_U", "unembed.b_U"] : ["unembed.W_U"]
+            let j = try model.jacobian(x, groups: groups)
+            for view in [KernelView.mean, .pair(1, 1)] {
+                let k = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: view, groups: groups))
+                #expect(k.route == .gram && k.rankBound == 8 + (full ? 1 : 0), "full \(full) \(view): \(k.route) rank \(k.rankBound): \(k.routeReason)")
+                let expected = explicitView(j, samples: x.rows, outputs: model.outputSize, view: view)
+                let d = matrixDifference(try k.matrix(), expected)
+                #expect(d < 1e-12, report("full \(full) \(view) thin factor", d, 1e-12))
+                // Its eigenpairs against the explicit matrix: ‖E v − λ v‖ / ‖E‖.
+                let top = try Spectrum(kernel: k, count: 6).top(6)
+                let ev = try expected.multiplied(by: top.vectors)
+                var worst = 0.0
+                for i in 0..<6 {
+                    var r = 0.0
+                    for a in 0..<x.rows { let e = ev[a, i] - top.values[i] * top.vectors[a, i]; r += e * e }
+                    worst = max(worst, r.squareRoot() / expected.frobeniusNorm)
+                }
+                #expect(worst < 1e-12, report("full \(full) \(view) eigen residual", worst, 1e-12))
+            }
+            // A selection whose sensitivities vary (W_in) takes no thin factor.
+            let mixed = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .mean, groups: ["unembed.W_U", "blocks.0.mlp.W_in"]))
+            #expect(mixed.route != .gram || mixed.rankBound > 9)
+        }
+    }
+
     @Test("a mean kernel contracted through the layer traces (wide MLP) equals the Jacobian's Gram")
     func traceContraction() throws {
         let model = try Transformer(.init(vocabulary: 6, width: 64, heads: 4, headWidth: 16, mlpWidth: 256, context: 3, bias: true), seed: 3)

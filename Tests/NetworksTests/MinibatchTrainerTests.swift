@@ -48,6 +48,22 @@ struct MinibatchTrainerTests {
         #expect(err <= 1e-13, "max relative difference \(err) from the reference loop")
     }
 
+    @Test("phases: every phase of epoch training is timed, and they add up to no more than the call")
+    func phases() throws {
+        let (model, data) = try Self.setup()
+        let phases = TrainingPhases()
+        let start = DispatchTime.now().uptimeNanoseconds
+        try train(model, data, epochs: 2, batch: 64, optimizer: try .adamW(lr: 1e-2), loss: .leadingCrossEntropy(classes: 29),
+                  every: 1, phases: phases)
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        for phase in TrainingPhases.Phase.allCases { #expect((phases.seconds[phase] ?? 0) > 0, "\(phase) not timed") }
+        #expect(phases.total <= wall)
+        // The same run without phases takes the same trajectory.
+        let (plain, _) = try Self.setup()
+        try train(plain, data, epochs: 2, batch: 64, optimizer: try .adamW(lr: 1e-2), loss: .leadingCrossEntropy(classes: 29), every: 1)
+        #expect(plain.parameters == model.parameters)
+    }
+
     @Test("records at the first epoch, every k epochs and the end, on the full splits; the hook at multiples of k")
     func history() throws {
         let (model, data) = try Self.setup()

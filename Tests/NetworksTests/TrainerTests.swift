@@ -117,6 +117,24 @@ struct TrainerTests {
         }
     }
 
+    @Test("a diverged Adam run rolls the optimiser state back with the parameters")
+    func divergedAdamState() throws {
+        let data = try Fixture.classification()
+        let model = try MLPModel(sizes: [3, 5, 4, 2], activation: .square, seed: 2)
+        let opt = try Optimizer.adam(lr: 1e3)
+        do {
+            try train(model, data, steps: 200, optimizer: opt)
+            Issue.record("training with Adam lr 1e3 on a square MLP stayed finite")
+        } catch let NetworkError.diverged(_, _, _, restored) {
+            #expect(opt.state.updates == restored && model.step == restored)
+            // Continuing from the restored state with a sane rate equals a fresh run's same steps.
+            let loss = try Loss.mse.value(model.forward(data.inputs), data.targets)
+            #expect(loss == model.history.last!.loss)
+        } catch let NetworkError.nonFiniteLoss(_, _, restored) {
+            #expect(opt.state.updates == restored && model.step == restored)
+        }
+    }
+
     @Test("a non-finite loss throws and leaves the parameters as they were")
     func nonFinite() throws {
         let data = try Fixture.classification()
