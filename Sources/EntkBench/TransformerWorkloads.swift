@@ -8,12 +8,12 @@ import Tensors
 /// context 3): training and its per-tensor kernels.
 ///
 /// Flops per sequence, GEMMs only: at each of the T positions the packed q, k, v projection
-/// 2·D·3HE and W_O 2·HE·D; at the last position only (the model cuts to it after the attention)
-/// the MLP 2·2·D·M and the unembedding 2·D·V. A backward pass costs twice its forward (input
+/// 2·D·3HE; at the last position only (the one query the model reads) W_O 2·HE·D, the MLP
+/// 2·2·D·M and the unembedding 2·D·V. A backward pass costs twice its forward (input
 /// seeds and weight gradients): 3× in all.
 func transformerWorkloads() -> [Workload] {
     let (d, he, m, v, t) = (64.0, 64.0, 256.0, 30.0, 3.0)
-    let perSequence = 3 * (t * (2 * d * 3 * he + 2 * he * d) + 4 * d * m + 2 * d * v)
+    let perSequence = 3 * (t * 2 * d * 3 * he + 2 * he * d + 4 * d * m + 2 * d * v)
     let epochs = PhaseReport(), paper = PhaseReport()
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("entk").path
     return [nil, 1].map { (threads: Int?) -> Workload in

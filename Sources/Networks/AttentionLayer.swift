@@ -15,6 +15,11 @@ import LinearAlgebra
 ///     tangent: dS = (dq kᵀ + q dkᵀ)/√E,  dA = A ⊙ (dS − rowsum(A ⊙ dS)),  dz = dA v + A dv,
 ///              dy = dz W_O + z dW_O + db_O
 ///
+/// With `lastQueryOnly` only the last position's query is attended from (the output has one
+/// position per example, as the last block of a model read at its last position needs): every
+/// formula above holds with i restricted to T − 1, and q, k, v are still projected at every
+/// position (q at the others unused).
+///
 /// Each head's slice of W_Q, W_K, W_V is a dense map used at every position, so it is traced as
 /// its own `DenseLayerTrace` (a block of the group); W_O is one dense map on the concatenated z.
 /// The T×T products are written out (T is a context of a few tokens to a few hundred). The three
@@ -27,6 +32,7 @@ public final class AttentionLayer: Layer {
     public let headWidth: Int
     public let inputWidth: Int
     public var outputWidth: Int { inputWidth }
+    public let lastQueryOnly: Bool
     public let groups: [Int]
     /// (weight, bias) of q, k, v, in their packed order.
     private let projections: [(ParameterSlot, ParameterSlot?)]
@@ -35,10 +41,10 @@ public final class AttentionLayer: Layer {
 
     public init(query: ParameterSlot, key: ParameterSlot, value: ParameterSlot, output: ParameterSlot,
                 queryBias: ParameterSlot? = nil, keyBias: ParameterSlot? = nil, valueBias: ParameterSlot? = nil,
-                outputBias: ParameterSlot? = nil, heads: Int, headWidth: Int, width: Int) {
+                outputBias: ParameterSlot? = nil, heads: Int, headWidth: Int, width: Int, lastQueryOnly: Bool = false) {
         self.query = query; self.key = key; self.value = value; self.output = output
         self.queryBias = queryBias; self.keyBias = keyBias; self.valueBias = valueBias; self.outputBias = outputBias
-        self.heads = heads; self.headWidth = headWidth; inputWidth = width
+        self.heads = heads; self.headWidth = headWidth; inputWidth = width; self.lastQueryOnly = lastQueryOnly
         projections = [(query, queryBias), (key, keyBias), (value, valueBias)]
         groups = [query, key, value, output].map(\.group) + [queryBias, keyBias, valueBias, outputBias].compactMap { $0?.group }
     }
@@ -46,6 +52,10 @@ public final class AttentionLayer: Layer {
     private func buffer(_ s: Slot, _ count: Int) -> UnsafeMutablePointer<Double> { workspace.buffer(s.rawValue, count: count) }
     /// H·E, the width of the heads side by side.
     private var headsWidth: Int { heads * headWidth }
+
+    public func outputPositions(_ positions: Int) -> Int { lastQueryOnly ? 1 : positions }
+    /// The first query position of a context of `t`: t − 1 with `lastQueryOnly`, else 0.
+    private func firstQuery(_ t: Int) -> Int { lastQueryOnly ? t - 1 : 0 }
 
     /// W_Q, W_K, W_V (each [H, D, E]) of parameter vector θ side by side as D × 3HE:
     /// packed[i, s·HE + h·E + e] = W_s[h, i, e].
@@ -91,12 +101,13 @@ public final class AttentionLayer: Layer {
         let qkv = buffer(.qkv, rows * ld)
         BLAS.gemm(.none, .none, m: rows, n: ld, k: d, a: x, lda: d, b: packed, ldb: ld, c: qkv, ldc: ld)
         if let b = packedBias(theta) { addRows(b, to: qkv, rows: rows, width: ld) }
-        let a = buffer(.a, batch.examples * heads * t * t), z = buffer(.z, rows * he)
+        let q0 = firstQuery(t), tq = t - q0, outRows = batch.examples * tq
+        let a = buffer(.a, batch.examples * heads * t * t), z = buffer(.z, outRows * he)
         let scale = 1 / Double(e).squareRoot()
         for n in 0..<batch.examples {
             for h in 0..<heads {
                 let an = a + (n * heads + h) * t * t
-                for i in 0..<t {
+                for i in q0..<t {
                     let qi = qkv + (n * t + i) * ld + h * e
                     var largest = -Double.infinity
                     for j in 0...i {
@@ -110,7 +121,7 @@ public final class AttentionLayer: Layer {
                     for j in 0...i { let p = exp(an[i * t + j] - largest); an[i * t + j] = p; total += p }
                     for j in 0...i { an[i * t + j] /= total }
                     for j in (i + 1)..<max(i + 1, t) { an[i * t + j] = 0 }
-                    let zi = z + (n * t + i) * he + h * e
+                    let zi = z + (n * tq + i - q0) * he + h * e
                     for c in 0..<e { zi[c] = 0 }
                     for j in 0...i {
                         let p = an[i * t + j], vj = qkv + (n * t + j) * ld + 2 * he + h * e
@@ -119,40 +130,41 @@ public final class AttentionLayer: Layer {
                 }
             }
         }
-        BLAS.gemm(.none, .none, m: rows, n: d, k: he, a: z, lda: he, b: theta + output.offset, ldb: d, c: y, ldc: d)
-        if let outputBias { addRows(theta + outputBias.offset, to: y, rows: rows, width: d) }
+        BLAS.gemm(.none, .none, m: outRows, n: d, k: he, a: z, lda: he, b: theta + output.offset, ldb: d, c: y, ldc: d)
+        if let outputBias { addRows(theta + outputBias.offset, to: y, rows: outRows, width: d) }
     }
 
     public func backward(_ seed: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ batch: Batch, seeds m: Int,
                          _ theta: UnsafePointer<Double>, _ sink: BackwardSink, inputSeed: UnsafeMutablePointer<Double>?) {
         let rows = batch.rows, t = batch.positions, e = headWidth, he = headsWidth, ld = 3 * he, d = inputWidth
-        let seedRows = m * rows
+        let q0 = firstQuery(t), tq = t - q0, outRows = batch.examples * tq
+        let seedRows = m * outRows, inputSeedRows = m * rows
         let qkv = buffer(.qkv, 0), a = buffer(.a, 0), z = buffer(.z, 0)
         // W_O and b_O: a dense map on z.
         if let g = sink.gradient {
-            BLAS.gemm(.transpose, .none, m: he, n: d, k: rows, a: z, lda: he, b: seed, ldb: d, beta: sink.beta(output.group),
+            BLAS.gemm(.transpose, .none, m: he, n: d, k: outRows, a: z, lda: he, b: seed, ldb: d, beta: sink.beta(output.group),
                       c: g + output.offset, ldc: d)
-            if let outputBias { sumRows(seed, rows: rows, width: d, beta: sink.beta(outputBias.group), into: g + outputBias.offset) }
+            if let outputBias { sumRows(seed, rows: outRows, width: d, beta: sink.beta(outputBias.group), into: g + outputBias.offset) }
         } else if sink.wantsTrace(output.group) || outputBias.map({ sink.wantsTrace($0.group) }) == true {
             sink.record(DenseLayerTrace(weightGroup: sink.wantsTrace(output.group) ? output.name : nil, weightOffset: output.withinGroup,
                                         biasGroup: outputBias.flatMap { sink.wantsTrace($0.group) ? $0.name : nil },
-                                        biasOffset: outputBias?.withinGroup ?? 0, weightIsTransposed: true, positions: t,
-                                        inputs: copy(z, rows, he), sensitivities: copy(seed, seedRows, d)))
+                                        biasOffset: outputBias?.withinGroup ?? 0, weightIsTransposed: true, positions: tq,
+                                        inputs: copy(z, outRows, he), sensitivities: copy(seed, seedRows, d)))
         }
         let needLower = inputSeed != nil || projections.contains { w, b in sink.needs(w.group) || b.map { sink.needs($0.group) } == true }
         guard needLower else { return }
         let dz = buffer(.dz, seedRows * he)
         BLAS.gemm(.none, .transpose, m: seedRows, n: he, k: d, a: seed, lda: d, b: theta + output.offset, ldb: d, c: dz, ldc: he)
-        let dqkv = buffer(.dqkv, seedRows * ld)
+        let dqkv = buffer(.dqkv, inputSeedRows * ld)
         let da = buffer(.scratch, t * t)
         let scale = 1 / Double(e).squareRoot()
         for n in 0..<batch.examples {
             for j in 0..<m {
-                let r0 = (n * m + j) * t
+                let r0 = (n * m + j) * t, o0 = (n * m + j) * tq - q0   // dqkv row of position i: r0 + i; dz row: o0 + i
                 for h in 0..<heads {
                     let an = a + (n * heads + h) * t * t
-                    for i in 0..<t {
-                        let dzi = dz + (r0 + i) * he + h * e
+                    for i in q0..<t {
+                        let dzi = dz + (o0 + i) * he + h * e
                         var weighted = 0.0
                         for c in 0...i {
                             let vc = qkv + (n * t + c) * ld + 2 * he + h * e
@@ -167,14 +179,16 @@ public final class AttentionLayer: Layer {
                         let row = dqkv + (r0 + i) * ld + h * e
                         let dqi = row, dki = row + he, dvi = row + 2 * he
                         for w in 0..<e { dqi[w] = 0; dki[w] = 0; dvi[w] = 0 }
-                        for c in 0...i {
-                            let s = da[i * t + c], kc = qkv + (n * t + c) * ld + he + h * e
-                            for w in 0..<e { dqi[w] += s * kc[w] }
+                        if i >= q0 {
+                            for c in 0...i {
+                                let s = da[i * t + c], kc = qkv + (n * t + c) * ld + he + h * e
+                                for w in 0..<e { dqi[w] += s * kc[w] }
+                            }
                         }
-                        for c in i..<t {
-                            // dk_i = Σ_{c ≥ i} dS[c, i] q_c,  dv_i = Σ_{c ≥ i} A[c, i] dz_c.
+                        for c in max(i, q0)..<t {
+                            // dk_i = Σ_{c ≥ i} dS[c, i] q_c,  dv_i = Σ_{c ≥ i} A[c, i] dz_c (queries c only).
                             let s = da[c * t + i], p = an[c * t + i]
-                            let qc = qkv + (n * t + c) * ld + h * e, dzc = dz + (r0 + c) * he + h * e
+                            let qc = qkv + (n * t + c) * ld + h * e, dzc = dz + (o0 + c) * he + h * e
                             for w in 0..<e { dki[w] += s * qc[w]; dvi[w] += p * dzc[w] }
                         }
                     }
@@ -199,9 +213,9 @@ public final class AttentionLayer: Layer {
             for (s, (w, b)) in projections.enumerated() where sink.wantsTrace(w.group) || b.map({ sink.wantsTrace($0.group) }) == true {
                 let inputs = sink.wantsTrace(w.group) ? shared : Matrix(rows: rows, cols: 0)
                 for h in 0..<heads {
-                    var sensitivities = Matrix(rows: seedRows, cols: e)
+                    var sensitivities = Matrix(rows: inputSeedRows, cols: e)
                     sensitivities.storage.withUnsafeMutableBufferPointer { sp in
-                        for r in 0..<seedRows { (sp.baseAddress! + r * e).update(from: dqkv + r * ld + s * he + h * e, count: e) }
+                        for r in 0..<inputSeedRows { (sp.baseAddress! + r * e).update(from: dqkv + r * ld + s * he + h * e, count: e) }
                     }
                     sink.record(DenseLayerTrace(weightGroup: sink.wantsTrace(w.group) ? w.name : nil, weightOffset: w.withinGroup + h * d * e,
                                                 biasGroup: b.flatMap { sink.wantsTrace($0.group) ? $0.name : nil },
@@ -212,16 +226,17 @@ public final class AttentionLayer: Layer {
         }
         guard let dx = inputSeed else { return }
         // The packed weight of the last forward (θ has not changed since).
-        BLAS.gemm(.none, .transpose, m: seedRows, n: d, k: ld, a: dqkv, lda: ld, b: buffer(.packed, 0), ldb: ld, c: dx, ldc: d)
+        BLAS.gemm(.none, .transpose, m: inputSeedRows, n: d, k: ld, a: dqkv, lda: ld, b: buffer(.packed, 0), ldb: ld, c: dx, ldc: d)
     }
 
     public func tangent(_ dx: UnsafePointer<Double>?, _ x: UnsafePointer<Double>, _ batch: Batch, tangents m: Int,
                         _ theta: UnsafePointer<Double>, _ dTheta: UnsafePointer<Double>?, parameterCount: Int,
                         into dy: UnsafeMutablePointer<Double>) {
         let rows = batch.rows, t = batch.positions, e = headWidth, he = headsWidth, ld = 3 * he, d = inputWidth
+        let q0 = firstQuery(t), tq = t - q0, outRows = batch.examples * tq
         let tangentRows = m * rows
         let qkv = buffer(.qkv, 0), a = buffer(.a, 0), z = buffer(.z, 0)
-        let dqkv = buffer(.dqkv, tangentRows * ld), dz = buffer(.dz, tangentRows * he)
+        let dqkv = buffer(.dqkv, tangentRows * ld), dz = buffer(.dz, m * outRows * he)
         if let dx {
             BLAS.gemm(.none, .none, m: tangentRows, n: ld, k: d, a: dx, lda: d, b: buffer(.packed, 0), ldb: ld, c: dqkv, ldc: ld)
         } else {
@@ -240,10 +255,10 @@ public final class AttentionLayer: Layer {
         let scale = 1 / Double(e).squareRoot()
         for j in 0..<m {
             for n in 0..<batch.examples {
-                let r0 = (j * batch.examples + n) * t
+                let r0 = (j * batch.examples + n) * t, o0 = (j * batch.examples + n) * tq - q0
                 for h in 0..<heads {
                     let an = a + (n * heads + h) * t * t
-                    for i in 0..<t {
+                    for i in q0..<t {
                         let qi = qkv + (n * t + i) * ld + h * e, dqi = dqkv + (r0 + i) * ld + h * e
                         var weighted = 0.0
                         for c in 0...i {
@@ -253,7 +268,7 @@ public final class AttentionLayer: Layer {
                             ds[i * t + c] = s * scale
                             weighted += an[i * t + c] * s * scale
                         }
-                        let dzi = dz + (r0 + i) * he + h * e
+                        let dzi = dz + (o0 + i) * he + h * e
                         for w in 0..<e { dzi[w] = 0 }
                         for c in 0...i {
                             let p = an[i * t + c], dp = p * (ds[i * t + c] - weighted)
@@ -264,12 +279,12 @@ public final class AttentionLayer: Layer {
                 }
             }
         }
-        BLAS.gemm(.none, .none, m: tangentRows, n: d, k: he, a: dz, lda: he, b: theta + output.offset, ldb: d, c: dy, ldc: d)
+        BLAS.gemm(.none, .none, m: m * outRows, n: d, k: he, a: dz, lda: he, b: theta + output.offset, ldb: d, c: dy, ldc: d)
         guard let dTheta else { return }
         for j in 0..<m {
-            let tj = dTheta + j * parameterCount, block = dy + j * rows * d
-            BLAS.gemm(.none, .none, m: rows, n: d, k: he, a: z, lda: he, b: tj + output.offset, ldb: d, beta: 1, c: block, ldc: d)
-            if let outputBias { addRows(tj + outputBias.offset, to: block, rows: rows, width: d) }
+            let tj = dTheta + j * parameterCount, block = dy + j * outRows * d
+            BLAS.gemm(.none, .none, m: outRows, n: d, k: he, a: z, lda: he, b: tj + output.offset, ldb: d, beta: 1, c: block, ldc: d)
+            if let outputBias { addRows(tj + outputBias.offset, to: block, rows: outRows, width: d) }
         }
     }
 

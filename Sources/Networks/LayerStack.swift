@@ -105,6 +105,10 @@ extension BackwardSink {
 /// y = x + f(x), f a stack from and to the same width (a transformer block's attention or MLP).
 ///
 ///     backward  ∂L/∂x = seed + f.backward(seed)        tangent  dy = dx + f.tangent(dx)
+///
+/// When f keeps only the last of T positions (the last block's attention of a model read at its
+/// last position), the skip adds that position of x: y_n = x_{n,T−1} + f(x)_n, and the seed and
+/// tangent of the skip go to and come from that position alone.
 public final class ResidualLayer: Layer {
     public let body: LayerStack
     private let workspace = Workspace()
@@ -118,17 +122,37 @@ public final class ResidualLayer: Layer {
     public var outputWidth: Int { body.outputWidth }
     public var groups: [Int] { body.groups }   // stored by the body
 
+    public func outputPositions(_ positions: Int) -> Int {
+        let out = body.outputPositions(positions)
+        precondition(out == positions || out == 1, "a residual body keeps every position or the last one")
+        return out
+    }
+
+    /// For output row r (of `count`), the row of the input it adds: r itself, or the last
+    /// position of its example when the body keeps only that one.
+    @inline(__always) private func skipRow(_ r: Int, positions t: Int, kept: Int) -> Int { kept == t ? r : r * t + t - 1 }
+
     public func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
                         into y: UnsafeMutablePointer<Double>) {
         body.forward(x, batch, theta, into: y)
-        for k in 0..<(batch.rows * inputWidth) { y[k] += x[k] }
+        let t = batch.positions, kept = outputPositions(t), d = inputWidth
+        if kept == t { for k in 0..<(batch.rows * d) { y[k] += x[k] }; return }
+        for r in 0..<batch.examples {
+            let yr = y + r * d, xr = x + skipRow(r, positions: t, kept: kept) * d
+            for k in 0..<d { yr[k] += xr[k] }
+        }
     }
 
     public func backward(_ seed: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ batch: Batch, seeds m: Int,
                          _ theta: UnsafePointer<Double>, _ sink: BackwardSink, inputSeed: UnsafeMutablePointer<Double>?) {
         body.backward(x, seed, seeds: m, theta, sink, inputSeed: inputSeed)
         guard let dx = inputSeed else { return }
-        for k in 0..<(m * batch.rows * inputWidth) { dx[k] += seed[k] }
+        let t = batch.positions, kept = outputPositions(t), d = inputWidth
+        if kept == t { for k in 0..<(m * batch.rows * d) { dx[k] += seed[k] }; return }
+        for r in 0..<(m * batch.examples) {
+            let dr = dx + skipRow(r, positions: t, kept: kept) * d, sr = seed + r * d
+            for k in 0..<d { dr[k] += sr[k] }
+        }
     }
 
     public func tangent(_ dx: UnsafePointer<Double>?, _ x: UnsafePointer<Double>, _ batch: Batch, tangents m: Int,
@@ -136,6 +160,11 @@ public final class ResidualLayer: Layer {
                         into dy: UnsafeMutablePointer<Double>) {
         body.tangent(x, dx, tangents: m, theta, dTheta, parameterCount: parameterCount, into: dy)
         guard let dx else { return }
-        for k in 0..<(m * batch.rows * inputWidth) { dy[k] += dx[k] }
+        let t = batch.positions, kept = outputPositions(t), d = inputWidth
+        if kept == t { for k in 0..<(m * batch.rows * d) { dy[k] += dx[k] }; return }
+        for r in 0..<(m * batch.examples) {
+            let yr = dy + r * d, xr = dx + skipRow(r, positions: t, kept: kept) * d
+            for k in 0..<d { yr[k] += xr[k] }
+        }
     }
 }

@@ -8,9 +8,9 @@ import Tensors
 ///     per block l:  x ← x + attn(LN1(x)),   x ← x + W_out·act(W_in·LN2(x) + b_in) + b_out
 ///     logits = LN_final(x) W_U + b_U   at the last position (or every position)
 ///
-/// With logits at the last position only, the stack keeps just that position from the last
-/// block's attention on (`LastPositionLayer` after its residual): the MLP, LN_final and W_U are
-/// position-wise, so this is exact and spares them T − 1 of every T rows.
+/// With logits at the last position only, the last block's attention queries from that position
+/// alone (`lastQueryOnly`; its residual adds that position), and the MLP, LN_final and W_U after
+/// it, being position-wise, see just that row: exact, and it spares them T − 1 of every T rows.
 ///
 /// Groups (with `bias`, `layernorm`): embed.W_E [V, D], pos_embed.W_pos [T, D], then per block
 /// blocks.l.ln1.w/b [D], blocks.l.attn.W_Q/W_K/W_V [H, D, E], W_O [H, E, D], b_Q/b_K/b_V [H, E],
@@ -102,9 +102,9 @@ public final class Transformer: LayeredModel {
             let attention = AttentionLayer(query: slot(p + "attn.W_Q"), key: slot(p + "attn.W_K"), value: slot(p + "attn.W_V"),
                                            output: slot(p + "attn.W_O"), queryBias: optional(p + "attn.b_Q"),
                                            keyBias: optional(p + "attn.b_K"), valueBias: optional(p + "attn.b_V"),
-                                           outputBias: optional(p + "attn.b_O"), heads: h, headWidth: e, width: d)
+                                           outputBias: optional(p + "attn.b_O"), heads: h, headWidth: e, width: d,
+                                           lastQueryOnly: l == c.blocks - 1 && !c.allPositions)
             layers.append(ResidualLayer(LayerStack(norm(p + "ln1") + [attention])))
-            if l == c.blocks - 1 && !c.allPositions { layers.append(LastPositionLayer(width: d)) }
             let mlp: [any Layer] = [
                 DenseLayer(weight: slot(p + "mlp.W_in"), bias: optional(p + "mlp.b_in"), inputs: d, outputs: mw, transposed: true),
                 ActivationLayer(c.activation, width: mw),
