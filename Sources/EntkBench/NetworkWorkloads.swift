@@ -1,3 +1,4 @@
+import Kernels
 import LinearAlgebra
 import Networks
 import Tensors
@@ -72,6 +73,39 @@ final class PhaseReport {
             String(format: "%@ %.3f (%.0f%%)", name, s, 100 * s / max(total, 1e-12))
         }.joined(separator: " · ")
     }
+}
+
+/// Issue 17's tracked grokking run: the p = 29 modular MLP's 500 full-batch epochs with a
+/// snapshot every 10 (51 in all): the trace eNTK on all 841 inputs, its top 200 and the overlap
+/// of eigenvectors 57..<113 with the sum family; and one such snapshot alone.
+func trackingWorkloads() -> [Workload] {
+    func snapshot(_ model: ModularMLP, _ task: ModularArithmetic, _ sum: Matrix) throws -> Double {
+        let k = try EmpiricalNTK(model: model, inputs: task.allInputs, options: KernelOptions(view: .trace))
+        return try Spectrum(kernel: k, count: 200).overlap(57..<113, family: sum)
+    }
+    let run = PhaseReport()
+    return [
+        Workload(group: "tracking", "modmlp 500 epochs + 51 snapshots (trace eNTK, top 200, overlap)", repeats: 3, measured: run.measured) {
+            let task = try ModularArithmetic(p: 29, seed: 0)
+            let sum = try FourierFamily.sum.matrix(p: 29)
+            return {
+                let model = try ModularMLP(p: 29, width: 512, seed: 0)
+                var failure: Error?
+                try run.run { phases in
+                    try train(model, task.dataset, steps: 500, optimizer: try .adamW(lr: 0.05, weightDecay: 0.01), every: 10,
+                              hook: { _ in do { _ = try snapshot(model, task, sum) } catch { failure = error } }, phases: phases)
+                }
+                if let failure { throw failure }
+            }
+        },
+        Workload(group: "tracking", "one modmlp snapshot (trace eNTK 841², top 200, overlap)", repeats: 9) {
+            let task = try ModularArithmetic(p: 29, seed: 0)
+            let sum = try FourierFamily.sum.matrix(p: 29)
+            let model = try ModularMLP(p: 29, width: 512, seed: 0)
+            try train(model, task.dataset, steps: 500, optimizer: try .adamW(lr: 0.05, weightDecay: 0.01))
+            return { _ = try snapshot(model, task, sum) }
+        },
+    ]
 }
 
 /// Runs `body` with OpenBLAS limited to `threads` (nil: unchanged), restoring the count after.

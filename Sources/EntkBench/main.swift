@@ -7,7 +7,7 @@ import LinearAlgebra
 
 BLASCore.useTheWholeCPU()
 let filters = Array(CommandLine.arguments.dropFirst())
-let all: [Workload] = linearAlgebraWorkloads() + tensorWorkloads() + networkWorkloads() + transformerWorkloads() + kernelWorkloads() + consoleWorkloads() + checkWorkloads() + scriptScalingWorkloads()
+let all: [Workload] = linearAlgebraWorkloads() + tensorWorkloads() + networkWorkloads() + trackingWorkloads() + transformerWorkloads() + kernelWorkloads() + consoleWorkloads() + checkWorkloads() + scriptScalingWorkloads()
 let selected = filters.isEmpty ? all : all.filter { w in
     filters.contains { w.group.contains($0) || w.name.contains($0) }
 }
