@@ -18,7 +18,32 @@ func linearAlgebraWorkloads() -> [Workload] {
             let a = Matrix(rows: 25_000, cols: 550, storage: (0..<(25_000 * 550)).map { Double($0 % 13) - 6 })
             return { _ = a.gram(.transpose) }
         },
-    ] + eigenWorkloads(n: 2000, repeats: 5) + eigenWorkloads(n: 4000, repeats: 3)
+    ] + smallGEMMWorkloads() + eigenWorkloads(n: 2000, repeats: 5) + eigenWorkloads(n: 4000, repeats: 3)
+}
+
+/// The GEMM shapes of a training step, 1000 calls each, on OpenBLAS's current thread count and
+/// on one thread: where a second thread starts to pay (`BLAS.gemm`'s thread choice).
+private func smallGEMMWorkloads() -> [Workload] {
+    let shapes = [(500, 10, 50), (192, 192, 64), (64, 256, 64), (512, 588, 29), (256, 256, 256)]
+    return shapes.flatMap { (m: Int, n: Int, k: Int) in
+        [nil, 1].map { (threads: Int?) in
+            Workload(group: "linalg", "gemm \(m)×\(n)×\(k) ×1000\(threads.map { ", \($0) thread" } ?? "")",
+                     flops: 1000 * 2 * Double(m * n * k)) {
+                let a = (0..<(m * k)).map { Double($0 % 7) - 3 }, b = (0..<(k * n)).map { Double($0 % 5) - 2 }
+                var c = [Double](repeating: 0, count: m * n)
+                return {
+                    withBLASThreads(threads) {
+                        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+                            for _ in 0..<1000 {
+                                BLAS.gemm(.none, .none, m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: n,
+                                          c: cp.baseAddress!, ldc: n)
+                            }
+                        } } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// dsyevd (all pairs), dsyevr (top 20) and IterativeEigen (top 20, dense GEMM operator) on the
