@@ -115,8 +115,9 @@ public final class Transformer: LayeredModel {
         layers += norm("ln_final")
         layers.append(DenseLayer(weight: slot("unembed.W_U"), bias: optional("unembed.b_U"), inputs: d, outputs: v, transposed: true))
         configuration = c
+        // "residual": what the unembedding reads (`finalResidual`), for kernels with `outputs: "residual"`.
         super.init(kind: "transformer", groups: groups, parameters: params, layers: layers, positions: ctx,
-                   defaultLoss: .crossEntropy)
+                   defaultLoss: .crossEntropy, hiddenStates: [("residual", layers.count - 1)])
     }
 
     public override var shapeSummary: String {
