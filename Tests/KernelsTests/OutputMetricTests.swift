@@ -119,14 +119,19 @@ struct OutputMetricTests {
         }
     }
 
-    @Test("outputs: \"residual\" is m.residual, and the logits' flat kernel is (W_Uᵀ ⊗ I) K_h (W_U ⊗ I)")
+    @Test("outputs: \"residual\" is what the unembedding reads, and the logits' flat kernel is (W_Uᵀ ⊗ I) K_h (W_U ⊗ I)")
     func residualOutputs() throws {
         for full in [false, true] {
             let (model, x) = try smallTransformer(full: full)
             let hidden = try model.hiddenState("residual")
-            #expect(matrixDifference(hidden.forward(x), try model.finalResidual(x)) == 0)
             let n = x.rows, d = hidden.outputSize, v = model.outputSize
             let w = try model.tensor("unembed.W_U").matrix!   // D × V
+            // logits = h W_U + b_U with h the hidden state's outputs.
+            var mappedOutputs = try hidden.forward(x).multiplied(by: w)
+            if full { let b = try model.tensor("unembed.b_U").storage; for i in mappedOutputs.storage.indices { mappedOutputs.storage[i] += b[i % v] } }
+            let f = matrixDifference(mappedOutputs, model.forward(x))
+            #expect(f < 1e-12, report("full \(full) h W_U + b_U vs logits", f, 1e-12))
+            #expect(try model.finalResidual(x) == hidden.forward(x))
             let groups = groupsBeforeUnembedding(model)
             let logits = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(groups: groups, route: .jacobian)).matrix()
             for route in Self.routes(.flat) {
