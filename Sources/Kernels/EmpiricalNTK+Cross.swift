@@ -6,8 +6,9 @@ extension EmpiricalNTK {
     /// with the same conventions as the square kernel (flat: row c·N1 + n, column d·N2 + n').
     /// Built from both factors by one GEMM: K = L(X1) · R(X2)ᵀ. Cost (N1 + N2)·C Jacobian rows
     /// plus 2·n1·n2·F flops; memory checked against the budget first.
-    public static func cross(model: any DifferentiableModel, _ x1: Matrix, _ x2: Matrix,
+    public static func cross(model given: any DifferentiableModel, _ x1: Matrix, _ x2: Matrix,
                              options: KernelOptions = KernelOptions()) throws -> Matrix {
+        let model = try options.kernelModel(given)
         let budget = options.memoryBudget ?? MemoryBudget.defaultBudget()
         let f1 = try ViewFactor(model: model, inputs: x1, options: options)
         let f2 = try ViewFactor(model: model, inputs: x2, options: options)

@@ -57,7 +57,12 @@ public final class EmpiricalNTK {
     /// C·P for trace) is below the side n (cost n·F² to form G, memory n·F + F²); else "jacobian"
     /// (cost n²·F, memory n² plus Jacobian blocks). Each candidate's bytes are estimated first;
     /// when none fits `memoryBudget`, throws `KernelError.overBudget` naming a view/route that would.
-    public convenience init(model: any DifferentiableModel, inputs: Matrix, options: KernelOptions = KernelOptions()) throws {
+    ///
+    /// With `options.outputs` or `options.metric` the kernel is that of the hidden state and/or
+    /// of S^{1/2} f: every route runs on the derived model (`KernelOptions.kernelModel`), so C is
+    /// that model's output count.
+    public convenience init(model given: any DifferentiableModel, inputs: Matrix, options: KernelOptions = KernelOptions()) throws {
+        let model = try options.kernelModel(given)
         let budget = options.memoryBudget ?? MemoryBudget.defaultBudget()
         let factor = try ViewFactor(model: model, inputs: inputs, options: options)
         let plan = try KernelPlan.choose(model: model, factor: factor, options: options, budget: budget)
@@ -97,10 +102,14 @@ public final class EmpiricalNTK {
     }
 
     /// One kernel per parameter group (in the model's group order), each computed with `options`
-    /// restricted to that group. Their matrices sum to the full kernel (same view, same β).
+    /// restricted to that group. Their matrices sum to the full kernel (same view, same β). With
+    /// `options.outputs`, only the groups the hidden state depends on.
     public static func byLayer(model: any DifferentiableModel, inputs: Matrix,
                                options: KernelOptions = KernelOptions()) throws -> [(group: String, kernel: EmpiricalNTK)] {
-        try model.parameterGroups.map { g in
+        var all = options
+        all.groups = nil
+        let used = Set(try all.kernelModel(model).layerStack.groups)
+        return try model.parameterGroups.enumerated().filter { used.contains($0.offset) }.map(\.element).map { g in
             var o = options
             o.groups = [g.name]
             return (g.name, try EmpiricalNTK(model: model, inputs: inputs, options: o))

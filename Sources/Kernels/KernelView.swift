@@ -68,10 +68,19 @@ public struct KernelOptions: Sendable {
     public var route: KernelRoute
     /// Memory budget in bytes; nil = `MemoryBudget.defaultBudget()`.
     public var memoryBudget: Int?
+    /// A hidden state to differentiate instead of the model's outputs (one of
+    /// `LayeredModel.hiddenStates`, e.g. a transformer's "residual"); nil = the outputs.
+    public var outputs: String?
+    /// A PSD metric S on the output axis (after `outputs`): the kernel is that of S^{1/2} f,
+    /// K̃ = S^{1/2} J Jᵀ S^{1/2}, and every view is taken over those C transformed outputs. It
+    /// does not compose with `beta` (fold the importances into S instead). nil = S = I.
+    public var metric: OutputMetric?
 
     public init(view: KernelView = .flat, groups: [String]? = nil, importance: [Double]? = nil,
-                beta: Double = 0, route: KernelRoute = .auto, memoryBudget: Int? = nil) {
+                beta: Double = 0, route: KernelRoute = .auto, memoryBudget: Int? = nil,
+                outputs: String? = nil, metric: OutputMetric? = nil) {
         self.view = view; self.groups = groups; self.importance = importance
         self.beta = beta; self.route = route; self.memoryBudget = memoryBudget
+        self.outputs = outputs; self.metric = metric
     }
 }

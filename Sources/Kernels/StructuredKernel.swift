@@ -52,6 +52,7 @@ enum StructuredKernel {
 
     /// Why the structured route cannot serve this request (nil = it can).
     static func unsupportedReason(model: any DifferentiableModel, options: KernelOptions) -> String? {
+        if options.outputs != nil || options.metric != nil { return "the closed forms are for the model's own outputs, without outputs: or metric:" }
         guard let w = weights(model) else {
             return "closed forms exist only for two-layer perceptrons without biases (dense → activation → dense; this \(model.kind) model is not one)"
         }

@@ -38,13 +38,22 @@ extension Session {
                         BuiltinParameter("importance", .optional(.host("tensor")), default: .nothing, requiresLabel: true,
                                          summary: "per-output importances for beta (tms models supply their own)"),
                         BuiltinParameter("route", .choice(["auto", "jacobian", "gram", "structured", "operator"]), default: .string("auto"), requiresLabel: true,
-                                         summary: "operator: matrix-free K·V by VJPs then JVPs (auto takes it when nothing else fits)")],
+                                         summary: "operator: matrix-free K·V by VJPs then JVPs (auto takes it when nothing else fits)"),
+                        BuiltinParameter("outputs", .optional(.string), default: .nothing, requiresLabel: true,
+                                         summary: "differentiate a hidden state instead of the outputs: \"residual\" (transformer: m.residual, before the unembedding)"),
+                        BuiltinParameter("metric", .optional(.host("tensor")), default: .nothing, requiresLabel: true,
+                                         summary: "PSD C×C metric S on the outputs: K = S^{1/2} J Jᵀ S^{1/2}, e.g. W_U W_Uᵀ with outputs: \"residual\"")],
                 returns: "kernel", summary: "the empirical NTK K = J Jᵀ of a model on inputs, at its current parameters",
                 detail: """
                     Views: flat (channel-major, index c·N + n, size N·C), trace (mean over outputs, N×N), mean (kernel of the \
                     mean output), pair (K[:, :, c1, c2]). Routes are exact; auto picks the cheapest that fits the memory budget \
                     and `K.reason` says why; route operator holds nothing of J or K and answers every query by products \
-                    (K @ v, entries, blocks, K.eig(k) by block Lanczos). Eigenpairs: K.eig(k).
+                    (K @ v, entries, blocks, K.eig(k) by block Lanczos). Eigenpairs: K.eig(k). \
+                    outputs: "residual" takes the Jacobian of the final residual stream h (d_model outputs; the \
+                    unembedding's parameters drop out). metric: S makes it the kernel of S^{1/2} f, every view taken over \
+                    those C outputs (flat and trace depend on S only); with S = W_U W_Uᵀ = UᵀU the flat kernel of h has \
+                    the nonzero spectrum of the logits' kernel without the unembedding's groups. beta: does not combine \
+                    with either (fold the importances into S).
                     """) { [unowned self] a in
             try self.ntk(a)
         }
@@ -77,11 +86,24 @@ extension Session {
             }
             importance = carried
         }
-        let options = KernelOptions(view: view, groups: layers, importance: importance, beta: beta, route: route, memoryBudget: memoryBudget)
-        if a.has("x2") {
-            return .host(TensorObject(Tensor(try EmpiricalNTK.cross(model: model.model, x, try inputs(a, "x2"), options: options))))
+        var metric: OutputMetric?
+        if a.has("metric") {
+            guard let s = try a.tensor("metric").matrix else { throw LanguageError("metric must be a C×C matrix", argument: "metric") }
+            do { metric = try OutputMetric(s) } catch let e as KernelError { throw LanguageError(e.description, argument: "metric") }
         }
-        return .host(KernelObject(try EmpiricalNTK(model: model.model, inputs: x, options: options), model: model, inputs: x, options: options))
+        let outputs = a.has("outputs") ? try a.string("outputs") : nil
+        let options = KernelOptions(view: view, groups: layers, importance: importance, beta: beta, route: route, memoryBudget: memoryBudget,
+                                    outputs: outputs, metric: metric)
+        do {
+            if a.has("x2") {
+                return .host(TensorObject(Tensor(try EmpiricalNTK.cross(model: model.model, x, try inputs(a, "x2"), options: options))))
+            }
+            return .host(KernelObject(try EmpiricalNTK(model: model.model, inputs: x, options: options), model: model, inputs: x, options: options))
+        } catch let e as KernelError {
+            // Refusals of outputs:, metric: (and their combinations) start with the argument's name.
+            guard case .invalidArgument(let text) = e, let argument = ["outputs", "metric", "beta", "layers"].first(where: { text.hasPrefix("\($0):") }) else { throw e }
+            throw LanguageError(text, argument: argument)
+        }
     }
 
     private var regressBuiltin: Builtin {

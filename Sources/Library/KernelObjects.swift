@@ -35,7 +35,8 @@ public final class KernelObject: HostObject {
     /// `kernel flat 25000×25000  rank ≤ 550  route gram  step 5000`.
     public var summary: String {
         let layers = kernel.groups.map { "  layers \($0.joined(separator: ", "))" } ?? ""
-        return "kernel \(kernel.view) \(kernel.dimension)×\(kernel.dimension)  rank ≤ \(kernel.rankBound)  route \(kernel.route.rawValue)\(layers)  step \(step)"
+        let outputs = (options.outputs.map { "  outputs \($0)" } ?? "") + (options.metric == nil ? "" : "  metric \(kernel.outputs)×\(kernel.outputs)")
+        return "kernel \(kernel.view) \(kernel.dimension)×\(kernel.dimension)  rank ≤ \(kernel.rankBound)  route \(kernel.route.rawValue)\(layers)\(outputs)  step \(step)"
     }
     public var count: Int? { kernel.dimension }
 

@@ -4,7 +4,20 @@ import LinearAlgebra
 /// `DifferentiableModel` every model shares. A subclass lays out its parameter groups,
 /// initialises θ and composes its `LayerStack`; forward, backward, traces and tangents are the
 /// stack's. Inputs are N rows of `positions` × (first layer's input width) numbers.
+///
+/// A model can be read at another output without copying θ: `hiddenState(_:)` is the model
+/// truncated at a named point of its stack (a transformer's "residual", before the unembedding),
+/// `mapped(by:)` the model followed by a fixed linear map of its outputs (a kernel's output
+/// metric). Both share this model's parameter vector and version, so a kernel on either sees
+/// every later change of the weights.
 public class LayeredModel: DifferentiableModel {
+    /// θ and its version, shared by a model and the models derived from it.
+    private final class Store {
+        var values: [Double]
+        var version = 0
+        init(_ values: [Double]) { self.values = values }
+    }
+
     public let kind: String
     public let parameterGroups: [ParameterGroup]
     public let layerStack: LayerStack
@@ -16,22 +29,65 @@ public class LayeredModel: DifferentiableModel {
     public let outputImportance: [Double]?
     public var step = 0
     public var history: [TrainingRecord] = []
-    public private(set) var parameterVersion = 0
-    private var flat: [Double]
+    public var parameterVersion: Int { store.version }
+    /// Hidden states `hiddenState(_:)` can read, each as the number of leading layers that compute it.
+    public let hiddenStates: [(name: String, layers: Int)]
+    private let store: Store
+    /// The model this one was derived from (its `checkInputs` applies); nil for a model as built.
+    private let source: LayeredModel?
     /// The sink every training step's backward pass reuses (no allocation per step).
     private lazy var gradientSink = BackwardSink(.none, groups: parameterGroups)
 
     /// `parameters` must hold P numbers laid out as `groups`; `layers` read them at the groups'
     /// offsets.
+    /// offsets. `hiddenStates` names points of the stack (after that many layers) that
+    /// `hiddenState(_:)` exposes.
     init(kind: String, groups: [ParameterGroup], parameters: [Double], layers: [any Layer], positions: Int = 1,
-         defaultLoss: Loss, importance: [Double]? = nil) {
+         defaultLoss: Loss, importance: [Double]? = nil, hiddenStates: [(name: String, layers: Int)] = []) {
         let stack = LayerStack(layers)
-        self.kind = kind; parameterGroups = groups; flat = parameters; layerStack = stack
+        self.kind = kind; parameterGroups = groups; store = Store(parameters); layerStack = stack
         self.positions = positions
         inputSize = positions * stack.inputWidth
         outputSize = stack.outputPositions(positions) * stack.outputWidth
         self.defaultLoss = defaultLoss; outputImportance = importance
+        self.hiddenStates = hiddenStates; source = nil
         precondition(parameters.count == parameterCount, "\(kind): \(parameters.count) parameters, expected \(parameterCount)")
+    }
+
+    /// A model over `base`'s θ (shared, not copied) computed by `layers`: their output is its output.
+    private init(deriving base: LayeredModel, layers: [any Layer]) {
+        let stack = LayerStack(layers)
+        kind = base.kind; parameterGroups = base.parameterGroups; store = base.store; layerStack = stack
+        positions = base.positions
+        inputSize = base.inputSize
+        outputSize = stack.outputPositions(positions) * stack.outputWidth
+        defaultLoss = base.defaultLoss; outputImportance = nil
+        hiddenStates = []; source = base.source ?? base
+        step = base.step
+    }
+
+    /// The model whose outputs are the hidden state `name` (one of `hiddenStates`): the stack's
+    /// first layers up to that point, over the same θ. Its Jacobian is the hidden state's, so the
+    /// parameters of the layers after the point (a transformer's unembedding) have zero columns.
+    /// Throws naming the states there are.
+    public func hiddenState(_ name: String) throws -> LayeredModel {
+        guard let point = hiddenStates.first(where: { $0.name == name }) else {
+            let known = hiddenStates.map { "\"\($0.name)\"" }
+            throw NetworkError.invalidArgument(known.isEmpty
+                ? "the \(kind) model exposes no hidden states (outputs \"\(name)\")"
+                : "the \(kind) model has no hidden state \"\(name)\"; it has \(known.joined(separator: ", "))")
+        }
+        return LayeredModel(deriving: self, layers: Array(layerStack.layers.prefix(point.layers)))
+    }
+
+    /// The model x ↦ M · f(x) over the same θ (`LinearMapLayer` after this model's stack), M a
+    /// C′ × C matrix on the C outputs; its Jacobian is M J per example.
+    public func mapped(by m: Matrix) throws -> LayeredModel {
+        guard m.cols == outputSize, m.rows > 0 else {
+            throw NetworkError.shapeMismatch(argument: "output map", expected: [m.rows, outputSize], got: [m.rows, m.cols])
+        }
+        let t = layerStack.outputPositions(positions)
+        return LayeredModel(deriving: self, layers: layerStack.layers + [LinearMapLayer(m, width: outputSize / t)])
     }
 
     public var shapeSummary: String { "\(inputSize)→\(outputSize)" }
@@ -43,26 +99,27 @@ public class LayeredModel: DifferentiableModel {
     /// The flat parameter vector. Assigning a vector of the wrong length is a programming
     /// error; use `setParameters(_:)` or `load(_:)` for checked input.
     public var parameters: [Double] {
-        get { flat }
+        get { store.values }
         set {
             precondition(newValue.count == parameterCount, "\(kind): \(newValue.count) parameters, expected \(parameterCount)")
-            flat = newValue
-            parameterVersion += 1
+            store.values = newValue
+            store.version += 1
         }
     }
 
     public func withMutableParameters<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
-        parameterVersion += 1
-        return try flat.withUnsafeMutableBufferPointer { try body($0) }
+        store.version += 1
+        return try store.values.withUnsafeMutableBufferPointer { try body($0) }
     }
 
     public func exchangeParameters(_ other: inout [Double]) {
         precondition(other.count == parameterCount, "\(kind): \(other.count) parameters, expected \(parameterCount)")
-        swap(&flat, &other)
-        parameterVersion += 1
+        swap(&store.values, &other)
+        store.version += 1
     }
 
     public func checkInputs(_ x: Matrix, argument: String) throws {
+        if let source { return try source.checkInputs(x, argument: argument) }
         guard x.cols == inputSize else {
             throw NetworkError.shapeMismatch(argument: argument, expected: [x.rows, inputSize], got: [x.rows, x.cols])
         }
@@ -80,7 +137,7 @@ public class LayeredModel: DifferentiableModel {
     }
 
     public func forward(_ x: UnsafePointer<Double>, rows: Int, into outputs: UnsafeMutablePointer<Double>) {
-        flat.withUnsafeBufferPointer { layerStack.forward(x, Batch(examples: rows, positions: positions), $0.baseAddress!, into: outputs) }
+        store.values.withUnsafeBufferPointer { layerStack.forward(x, Batch(examples: rows, positions: positions), $0.baseAddress!, into: outputs) }
     }
 
     public func backward(_ x: UnsafePointer<Double>, rows: Int, outputGradient: UnsafePointer<Double>,
@@ -88,7 +145,7 @@ public class LayeredModel: DifferentiableModel {
         guard rows > 0 else { gradient.initialize(repeating: 0, count: parameterCount); return }
         gradientSink.restart(gradient: gradient)
         let sink = gradientSink
-        flat.withUnsafeBufferPointer { layerStack.backward(x, outputGradient, seeds: 1, $0.baseAddress!, sink, inputSeed: nil) }
+        store.values.withUnsafeBufferPointer { layerStack.backward(x, outputGradient, seeds: 1, $0.baseAddress!, sink, inputSeed: nil) }
         sink.finish(parameterGroups)
     }
 
@@ -108,7 +165,7 @@ public class LayeredModel: DifferentiableModel {
         var outputs = [Double](repeating: 0, count: n * c)
         let sink = BackwardSink(.traces, groups: parameterGroups, selected: selected)
         if n > 0 {
-            flat.withUnsafeBufferPointer { tp in
+            store.values.withUnsafeBufferPointer { tp in
                 x.storage.withUnsafeBufferPointer { xp in
                     outputs.withUnsafeMutableBufferPointer { op in
                         let batch = Batch(examples: n, positions: positions)
@@ -133,7 +190,7 @@ public class LayeredModel: DifferentiableModel {
         var out = Matrix(rows: m * n, cols: c)
         guard n > 0, m > 0 else { return out }
         var outputs = [Double](repeating: 0, count: n * c)
-        flat.withUnsafeBufferPointer { tp in
+        store.values.withUnsafeBufferPointer { tp in
             x.storage.withUnsafeBufferPointer { xp in
                 outputs.withUnsafeMutableBufferPointer { op in
                     layerStack.forward(xp.baseAddress!, Batch(examples: n, positions: positions), tp.baseAddress!, into: op.baseAddress!)

@@ -115,8 +115,9 @@ public final class Transformer: LayeredModel {
         layers += norm("ln_final")
         layers.append(DenseLayer(weight: slot("unembed.W_U"), bias: optional("unembed.b_U"), inputs: d, outputs: v, transposed: true))
         configuration = c
+        // "residual": what the unembedding reads (`finalResidual`), for kernels with `outputs: "residual"`.
         super.init(kind: "transformer", groups: groups, parameters: params, layers: layers, positions: ctx,
-                   defaultLoss: .crossEntropy)
+                   defaultLoss: .crossEntropy, hiddenStates: [("residual", layers.count - 1)])
     }
 
     public override var shapeSummary: String {
@@ -141,20 +142,10 @@ public final class Transformer: LayeredModel {
 
 extension Transformer {
     /// The residual stream the unembedding reads (after `ln_final` when there is one), N × D at
-    /// the last position (N·T × D with `allPositions`): logits = h W_U + b_U.
+    /// the last position (N·T × D with `allPositions`): logits = h W_U + b_U. The hidden state
+    /// "residual" (`hiddenState`), one row per position it keeps.
     public func finalResidual(_ x: Matrix) throws -> Matrix {
-        try checkInputs(x, argument: "inputs")
-        let body = LayerStack(Array(layerStack.layers.dropLast()))
-        let rows = x.rows * body.outputPositions(positions)
-        var h = Matrix(rows: rows, cols: body.outputWidth)
-        guard x.rows > 0 else { return h }
-        parameters.withUnsafeBufferPointer { tp in
-            x.storage.withUnsafeBufferPointer { xp in
-                h.storage.withUnsafeMutableBufferPointer { hp in
-                    body.forward(xp.baseAddress!, Batch(examples: x.rows, positions: positions), tp.baseAddress!, into: hp.baseAddress!)
-                }
-            }
-        }
-        return h
+        let h = try hiddenState("residual").predict(x)
+        return Matrix(rows: h.storage.count / configuration.width, cols: configuration.width, storage: h.storage)
     }
 }

@@ -49,6 +49,32 @@ struct TransformerExperimentBindingTests {
         #expect(text == "[60, 64]\ntrue\n", "got \(text)")
     }
 
+    @Test("ntk(…, outputs: \"residual\", metric: W_U W_Uᵀ) has the logits' trace kernel (× D/V) without the unembedding; bad arguments are named")
+    func residualMetric() {
+        let setup = """
+            m = transformer(vocab: 8, d_model: 6, heads: 2, d_head: 4, d_mlp: 12, seed: 1)
+            x = modular_sequences(p: 7, op: "add", train: 0.5, seed: 0).all_x[0:5]
+            W = m.unembed.W_U
+            """
+        let text = output(setup + """
+
+            groups = m.groups[:len(m.groups) - 1]
+            K = ntk(m, x, view: "trace", outputs: "residual", metric: W @ W.T, route: "operator")
+            K.size
+            L = ntk(m, x, view: "trace", layers: groups).matrix()
+            abs(K.matrix() * 6 / 8 - L).max() < 1e-10 * abs(L).max()
+            ntk(m, x, outputs: "residual").size
+            """)
+        #expect(text == "5\ntrue\n30\n", "got \(text)")
+        for (call, words) in [("ntk(m, x, outputs: \"logits\")", "has no hidden state \"logits\""),
+                              ("ntk(m, x, outputs: \"residual\", metric: W.T @ W)", "metric: is 8×8"),
+                              ("ntk(m, x, metric: -(W.T @ W))", "positive semi-definite"),
+                              ("ntk(m, x, metric: W)", "square")] {
+            let bad = output(setup + "\n" + call)
+            #expect(bad.contains(words), "\(call): got \(bad)")
+        }
+    }
+
     @Test("plot(…, bars: true) draws columns of █; marks: adds labelled marker lines")
     func barsAndMarks() {
         let text = output("""
