@@ -7,26 +7,25 @@ nonisolated(unsafe) private var activeCompleter: ((String, Int) -> CompletionRes
 
 /// The line editor: libedit's readline emulation with history and Tab completion. The only
 /// file that imports `CEditLine` (libedit's header defines global names like `Function`).
-final class LineEditor {
-    enum ReadResult: Equatable {
-        case line(String)
-        /// Ctrl-C at the prompt: the line is discarded.
-        case interrupted
-        /// Ctrl-D on an empty line, or the terminal went away.
-        case endOfInput
-    }
-
+///
+/// A history entry is one whole input and may hold several lines joined by `\n` (see
+/// `InteractiveConsole`). The history file needs no encoding of ours for that: libedit writes
+/// each entry escaped with vis(3) (a newline as `\012`, a space as `\040`) on one line of
+/// the file and unescapes it when reading, so a multi-line entry stays one entry across runs.
+public final class LineEditor: ConsoleLineReader {
     private let historyPath: String?
 
     /// - Parameters:
-    ///   - historyPath: libedit-format history file, read now and rewritten after each line;
+    ///   - historyPath: libedit-format history file, read now and rewritten after each entry;
     ///     nil keeps history for this run only.
+    ///   - historyLimit: entries kept (in memory and in the file).
     ///   - complete: completion for (line, cursor as a `Character` offset).
-    init(historyPath: String?, historyLimit: Int, complete: @escaping (String, Int) -> CompletionResult) {
+    public init(historyPath: String?, historyLimit: Int, complete: @escaping (String, Int) -> CompletionResult) {
         // Without a UTF-8 locale libedit silently drops non-ASCII input.
         setlocale(LC_CTYPE, "")
         self.historyPath = historyPath
         using_history()
+        clear_history()   // the history is exactly the file's
         stifle_history(Int32(historyLimit))
         if let historyPath { _ = read_history(historyPath) }   // ENOENT on first use is fine
         activeCompleter = complete
@@ -40,8 +39,8 @@ final class LineEditor {
     /// "the word being completed" starts after the last of them.
     nonisolated(unsafe) private static let wordBreaks: UnsafePointer<CChar> = UnsafePointer(strdup(" \t\n\"'`@$><=;|&{}()[],+-*/:.%!^~?\\#")!)
 
-    /// Reads one line; the prompt is shown only on a terminal.
-    func read(prompt: String) -> ReadResult {
+    /// Reads one line (or a recalled multi-line entry); the prompt is shown only on a terminal.
+    public func read(prompt: String) -> LineReadResult {
         guard let pointer = readline(prompt) else {
             if Interrupts.isPending {
                 Interrupts.clear()
@@ -53,10 +52,14 @@ final class LineEditor {
         return .line(String(cString: pointer))
     }
 
-    func addToHistory(_ line: String) {
-        guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
-        add_history(line)
+    public func addToHistory(_ entry: String) {
+        add_history(entry)
         if let historyPath { _ = write_history(historyPath) }
+    }
+
+    /// The history entries, oldest first.
+    public var history: [String] {
+        (0..<Int(entk_history_count())).compactMap { entk_history_entry(Int32($0)).map { String(cString: $0) } }
     }
 }
 
