@@ -105,7 +105,34 @@ func trackingWorkloads() -> [Workload] {
             try train(model, task.dataset, steps: 500, optimizer: try .adamW(lr: 0.05, weightDecay: 0.01))
             return { _ = try snapshot(model, task, sum) }
         },
-    ]
+    ] + [SpectrumMethod.direct, .iterative].map { method in
+        // The top 200 of the epoch-500 kernel, the iterative one warm-started from epoch 490's
+        // vectors (what a tracked run has at hand): whether the warm start beats LAPACK.
+        let products = Box(0)
+        return Workload(group: "tracking", "snapshot top 200 at epoch 500, \(method == .direct ? "LAPACK (dsyevd)" : "block Lanczos from epoch 490's vectors")",
+                        repeats: 5, measured: method == .direct ? nil : { (nil, "\(products.value) products, residuals below 1e-10·λ₀") }) {
+            let task = try ModularArithmetic(p: 29, seed: 0)
+            let model = try ModularMLP(p: 29, width: 512, seed: 0)
+            let optimizer = try Optimizer.adamW(lr: 0.05, weightDecay: 0.01)
+            try train(model, task.dataset, steps: 490, optimizer: optimizer)
+            let before = try EmpiricalNTK(model: model, inputs: task.allInputs, options: KernelOptions(view: .trace))
+            let start = try Spectrum(kernel: before, count: 200, method: .direct).top(200).vectors
+            try train(model, task.dataset, steps: 10, optimizer: optimizer)
+            let k = try EmpiricalNTK(model: model, inputs: task.allInputs, options: KernelOptions(view: .trace))
+            _ = try k.matrix()
+            return {
+                let s = try Spectrum(kernel: k, count: 200, method: method, start: method == .iterative ? start : nil)
+                _ = try s.top(200)
+                products.value = s.products
+            }
+        }
+    }
+}
+
+/// A value a workload's body sets and its `measured` line reads.
+final class Box<T> {
+    var value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Runs `body` with OpenBLAS limited to `threads` (nil: unchanged), restoring the count after.
