@@ -98,16 +98,22 @@ extension Session {
             Builtin("modular_sequences", [BuiltinParameter("p", .bounded(.integer, .within(2, 1000)), default: .number(29), requiresLabel: true, summary: "the modulus"),
                                           BuiltinParameter("op", .choice(["add", "sub", "mul"]), default: .string("add"), requiresLabel: true),
                                           BuiltinParameter("train", .bounded(.number, .within(0, 1)), default: .number(0.5), requiresLabel: true, summary: "fraction of pairs for training"),
-                                          BuiltinParameter("seed", .integer, default: .number(0), requiresLabel: true, summary: "seed of the train/test split")],
+                                          BuiltinParameter("seed", .integer, default: .number(0), requiresLabel: true, summary: "seed of the train/test split"),
+                                          BuiltinParameter("shuffle", .choice(["entk", "python"]), default: .string("entk"), requiresLabel: true,
+                                                           summary: "whose shuffle splits the pairs")],
                     returns: "dataset", summary: "all p² token sequences (a, b, p) ↦ (a op b) mod p, split into train and test",
                     detail: """
                         Inputs are N×3 token ids (token p is "="; vocabulary p + 1), targets one-hot over p classes. Pair i = a·p + b; \
                         the split is a seeded shuffle of the p² rows, the first ⌊train·p²⌋ training (420 of 841 for p = 29), \
-                        independent of any model seed. `data.all_x` holds all p² sequences in pair order.
+                        independent of any model seed. `shuffle: "python"` shuffles as CPython's random.seed(seed); \
+                        random.shuffle(pairs) does (the paper author's split). `data.all_x` holds all p² sequences in pair order.
                         """) { a in
                 let op = try a.choice("op", as: ModularArithmetic.Operation.self)
+                let shuffle = try a.choice("shuffle", as: ModularArithmetic.Shuffle.self), seed = try a.integer("seed")
+                // CPython seeds from |n|; entk's generator from n's 64 bits.
                 let task = try ModularArithmetic(p: try a.integer("p"), operation: op, trainFraction: try a.number("train"),
-                                                 seed: UInt64(bitPattern: Int64(try a.integer("seed"))), encoding: .tokens)
+                                                 seed: shuffle == .python ? UInt64(seed.magnitude) : UInt64(bitPattern: Int64(seed)),
+                                                 encoding: .tokens, shuffle: shuffle)
                 return .host(DatasetObject(task.dataset, modular: task))
             },
             Builtin("one_hot", [BuiltinParameter("labels", summary: "integer class labels, a vector of N"),

@@ -9,7 +9,19 @@ import Tensors
 /// a row of three token ids (Doubles), token p being "=" (vocabulary p + 1): the transformer
 /// task of SCIENCE.md §4, whose paper split is fraction 0.5 (420 train, 421 test for p = 29).
 /// Targets, labels, order and split are the same for both encodings.
+///
+/// The split's shuffle is entk's (`RandomGenerator(seed).permutation(p²)`) or, with
+/// `shuffle: .python`, CPython's `random.seed(seed); random.shuffle(pairs)` on the pairs in
+/// order a·p + b (`PythonRandom`): the paper author's split, bit for bit.
 public struct ModularArithmetic: Sendable {
+    /// Whose shuffle splits the pairs.
+    public enum Shuffle: String, CaseIterable, Sendable {
+        /// `RandomGenerator(seed: seed).permutation(p²)`.
+        case entk
+        /// CPython's `random.seed(seed); random.shuffle(pairs)`.
+        case python
+    }
+
     /// How a pair is presented to the model.
     public enum Encoding: String, CaseIterable, Sendable {
         /// one_hot(a) ‖ one_hot(b), 2p columns.
@@ -45,7 +57,7 @@ public struct ModularArithmetic: Sendable {
 
     /// Builds the task; throws for p < 2 or a fraction outside (0, 1].
     public init(p: Int, operation: Operation = .add, trainFraction: Double = 0.7, seed: UInt64 = 0,
-                encoding: Encoding = .oneHot) throws {
+                encoding: Encoding = .oneHot, shuffle: Shuffle = .entk) throws {
         let inputCols = encoding == .oneHot ? 2 * p : 3
         try AllocationBudget.reserve([p, p, inputCols + p], for: "modular(p: \(p)) inputs and one-hot targets")
         guard p >= 2 else { throw NetworkError.invalidArgument("modular data: p (\(p)) must be at least 2") }
@@ -66,8 +78,16 @@ public struct ModularArithmetic: Sendable {
             }
         }
         allInputs = x; allTargets = y; self.labels = labels
-        var g = RandomGenerator(seed: seed)
-        let order = g.permutation(n)
+        var order: [Int]
+        switch shuffle {
+        case .entk:
+            var g = RandomGenerator(seed: seed)
+            order = g.permutation(n)
+        case .python:
+            var g = PythonRandom(seed: seed)
+            order = Array(0..<n)
+            g.shuffle(&order)
+        }
         let trainCount = max(1, Int((trainFraction * Double(n)).rounded(.down)))
         trainIndices = Array(order[..<trainCount])
         testIndices = Array(order[trainCount...])

@@ -77,4 +77,14 @@ struct DatasetTests {
         }
         #expect(throws: NetworkError.self) { try Dataset(inputs: Tensor([1, 2]), targets: y, isClassification: false) }
     }
+
+    @Test("shuffle: .python splits the token pairs as the paper author's notebook did (CPython's random.seed(0) shuffle)")
+    func pythonSplit() throws {
+        let task = try ModularArithmetic(p: 29, trainFraction: 0.5, seed: 0, encoding: .tokens, shuffle: .python)
+        // CPython: random.seed(0); random.shuffle(pairs); the first 420 train (see PythonRandomTests).
+        #expect(task.trainIndices.count == 420 && task.testIndices.count == 421)
+        #expect(Array(task.trainIndices.prefix(5)) == [530, 364, 558, 140, 686] && task.testIndices.last == 394)
+        let ours = try ModularArithmetic(p: 29, trainFraction: 0.5, seed: 0, encoding: .tokens)
+        #expect(ours.trainIndices != task.trainIndices)
+    }
 }
