@@ -14,10 +14,10 @@ import Tensors
 func transformerWorkloads() -> [Workload] {
     let (d, he, m, v, t) = (64.0, 64.0, 256.0, 30.0, 3.0)
     let perSequence = 3 * (t * 2 * d * 3 * he + 2 * he * d + 4 * d * m + 2 * d * v)
-    let epochs = PhaseReport(), paper = PhaseReport()
+    let paper = PhaseReport()
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("entk").path
     return [nil, 1].map { (threads: Int?) -> Workload in
-        let report = threads == nil ? epochs : PhaseReport()
+        let report = PhaseReport()
         return Workload(group: "transformer", "100 epochs AdamW (420 sequences, batch 64\(threads.map { ", \($0) thread" } ?? ""))",
                         flops: 100 * 420 * perSequence, repeats: 5, measured: report.measured) {
             let (model, task) = try paperTransformer()

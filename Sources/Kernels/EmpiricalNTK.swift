@@ -83,7 +83,8 @@ public final class EmpiricalNTK {
             }
         default:
             let traces = try TraceKernel.traces(model: model, factor: factor)
-            if let traces, let a = TraceKernel.thinFactor(traces: traces, model: model, factor: factor) {
+            // The thin factor changes the route, so only when the route is ours to choose.
+            if options.route == .auto, let traces, let a = TraceKernel.thinFactor(traces: traces, model: model, factor: factor) {
                 storage = .factor(a)
                 route = .gram
                 reason = "the selected layers see the same sensitivities at every input, so K = A Aᵀ with A \(a.rows)×\(a.cols) "

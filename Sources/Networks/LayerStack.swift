@@ -111,7 +111,6 @@ extension BackwardSink {
 /// tangent of the skip go to and come from that position alone.
 public final class ResidualLayer: Layer {
     public let body: LayerStack
-    private let workspace = Workspace()
 
     public init(_ body: LayerStack) {
         precondition(body.inputWidth == body.outputWidth, "a residual body must keep the width")

@@ -109,6 +109,9 @@ struct TransformerKernelTests {
                 }
                 #expect(worst < 1e-12, report("full \(full) \(view) eigen residual", worst, 1e-12))
             }
+            // A requested route is kept.
+            let requested = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .mean, groups: groups, route: .jacobian))
+            #expect(requested.route == .jacobian)
             // A selection whose sensitivities vary (W_in) takes no thin factor.
             let mixed = try EmpiricalNTK(model: model, inputs: x, options: KernelOptions(view: .mean, groups: ["unembed.W_U", "blocks.0.mlp.W_in"]))
             #expect(mixed.route != .gram || mixed.rankBound > 9)

@@ -127,7 +127,7 @@ struct TrainerTests {
             Issue.record("training with Adam lr 1e3 on a square MLP stayed finite")
         } catch let NetworkError.diverged(_, _, _, restored) {
             #expect(opt.state.updates == restored && model.step == restored)
-            // Continuing from the restored state with a sane rate equals a fresh run's same steps.
+            // The restored parameters are those the last record was taken at.
             let loss = try Loss.mse.value(model.forward(data.inputs), data.targets)
             #expect(loss == model.history.last!.loss)
         } catch let NetworkError.nonFiniteLoss(_, _, restored) {
