@@ -32,6 +32,17 @@ public enum BLASThreads {
         return body()
     }
 
+    /// Runs `body` with OpenBLAS at one thread and the configured count reading 1, so no call
+    /// inside toggles it (`Lanes`: two threads calling OpenBLAS at once, each single-threaded);
+    /// the configured count is back afterwards.
+    static func withOneThread<R>(_ body: () -> R) -> R {
+        let saved = configured
+        configured = 1
+        apply(1)
+        defer { configured = saved; apply(saved) }
+        return body()
+    }
+
     /// Processors OpenBLAS sees.
     public static var processors: Int { Int(openblas_get_num_procs()) }
 

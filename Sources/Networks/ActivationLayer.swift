@@ -10,6 +10,8 @@ public final class ActivationLayer: Layer {
 
     public init(_ activation: Activation, width: Int) { self.activation = activation; inputWidth = width }
 
+    public func replica() -> any Layer { self }
+
     public func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
                         into y: UnsafeMutablePointer<Double>) {
         activation.apply(x, into: y, count: batch.rows * inputWidth)

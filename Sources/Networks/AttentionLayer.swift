@@ -49,6 +49,12 @@ public final class AttentionLayer: Layer {
         groups = [query, key, value, output].map(\.group) + [queryBias, keyBias, valueBias, outputBias].compactMap { $0?.group }
     }
 
+    public func replica() -> any Layer {
+        AttentionLayer(query: query, key: key, value: value, output: output, queryBias: queryBias, keyBias: keyBias,
+                       valueBias: valueBias, outputBias: outputBias, heads: heads, headWidth: headWidth, width: inputWidth,
+                       lastQueryOnly: lastQueryOnly)
+    }
+
     private func buffer(_ s: Slot, _ count: Int) -> UnsafeMutablePointer<Double> { workspace.buffer(s.rawValue, count: count) }
     /// H·E, the width of the heads side by side.
     private var headsWidth: Int { heads * headWidth }

@@ -56,6 +56,11 @@ public final class DenseLayer: Layer {
 
     public let groups: [Int]
 
+    public func replica() -> any Layer {
+        DenseLayer(weight: weight, bias: bias, inputs: inputWidth, outputs: outputWidth, transposed: transposed,
+                   scale: scale, sparseInputs: sparseInputs)
+    }
+
     public func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
                         into y: UnsafeMutablePointer<Double>) {
         let rows = batch.rows, n = inputWidth, o = outputWidth

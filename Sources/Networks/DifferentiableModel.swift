@@ -85,6 +85,9 @@ public protocol DifferentiableModel: AnyObject {
     /// `forward(_:rows:into:)` call, with g = `outputGradient` (rows × C).
     func backward(_ x: UnsafePointer<Double>, rows: Int, outputGradient: UnsafePointer<Double>,
                   into gradient: UnsafeMutablePointer<Double>)
+    /// The same function of the same θ (shared, not copied) with activations and scratch buffers
+    /// of its own: the trainer runs a model and its replica on the two halves of a batch at once.
+    func replica() -> any DifferentiableModel
 }
 
 extension DifferentiableModel {

@@ -17,6 +17,8 @@ public final class TokenEmbeddingLayer: Layer {
         self.weight = weight; self.vocabulary = vocabulary; outputWidth = width
     }
 
+    public func replica() -> any Layer { self }
+
     @inline(__always) private func token(_ x: UnsafePointer<Double>, _ r: Int) -> Int { Int(x[r]) }
 
     public func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
@@ -69,6 +71,8 @@ public final class PositionalEmbeddingLayer: Layer {
         self.weight = weight; self.context = context; inputWidth = width
     }
 
+    public func replica() -> any Layer { self }
+
     public func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
                         into y: UnsafeMutablePointer<Double>) {
         let d = inputWidth, t = batch.positions, w = theta + weight.offset
@@ -120,6 +124,8 @@ public final class LastPositionLayer: Layer {
     public var groups: [Int] { [] }
 
     public init(width: Int) { inputWidth = width }
+
+    public func replica() -> any Layer { self }
 
     public func outputPositions(_ positions: Int) -> Int { 1 }
 

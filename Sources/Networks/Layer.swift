@@ -37,6 +37,10 @@ public protocol Layer: AnyObject {
     /// True when `backward` may write its input seeds over its output seeds (same shape,
     /// elementwise): the stack then saves a buffer's worth of memory traffic.
     var backwardInPlace: Bool { get }
+    /// A layer computing the same function of the same parameter slots with scratch state of
+    /// its own (workspaces, the last forward's inputs), so two threads can run the two on
+    /// different rows at once (`LayeredModel.replica`). A layer without such state returns itself.
+    func replica() -> any Layer
     /// y (batch.rows' × outputWidth) ← f(x), x batch.rows × inputWidth.
     func forward(_ x: UnsafePointer<Double>, _ batch: Batch, _ theta: UnsafePointer<Double>,
                  into y: UnsafeMutablePointer<Double>)

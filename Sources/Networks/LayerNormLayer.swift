@@ -22,6 +22,8 @@ public final class LayerNormLayer: Layer {
         groups = [scale.group, shift.group]
     }
 
+    public func replica() -> any Layer { LayerNormLayer(scale: scale, shift: shift, width: inputWidth, epsilon: epsilon) }
+
     /// x̂ (rows × D) and 1/σ (rows) of the last forward.
     private func normalized(_ rows: Int) -> (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) {
         (workspace.buffer(0, count: rows * inputWidth), workspace.buffer(1, count: rows))

@@ -28,6 +28,9 @@ public final class LayerStack {
     public var inputWidth: Int { layers[0].inputWidth }
     public var outputWidth: Int { layers[layers.count - 1].outputWidth }
 
+    /// The same layers, each its own replica (`Layer.replica`), with buffers of its own.
+    public func replica() -> LayerStack { LayerStack(layers.map { $0.replica() }) }
+
     public func outputPositions(_ positions: Int) -> Int {
         layers.reduce(positions) { $1.outputPositions($0) }
     }
@@ -120,6 +123,8 @@ public final class ResidualLayer: Layer {
     public var inputWidth: Int { body.inputWidth }
     public var outputWidth: Int { body.outputWidth }
     public var groups: [Int] { body.groups }   // stored by the body
+
+    public func replica() -> any Layer { ResidualLayer(body.replica()) }
 
     public func outputPositions(_ positions: Int) -> Int {
         let out = body.outputPositions(positions)

@@ -90,6 +90,8 @@ public class LayeredModel: DifferentiableModel {
         return LayeredModel(deriving: self, layers: layerStack.layers + [LinearMapLayer(m, width: outputSize / t)])
     }
 
+    public func replica() -> any DifferentiableModel { LayeredModel(deriving: self, layers: layerStack.layers.map { $0.replica() }) }
+
     public var shapeSummary: String { "\(inputSize)→\(outputSize)" }
 
     /// Whether `load` skips a tensor of this name (buffers other tools keep beside the weights).

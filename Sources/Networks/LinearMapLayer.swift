@@ -23,6 +23,8 @@ public final class LinearMapLayer: Layer {
 
     public func outputPositions(_ positions: Int) -> Int { 1 }
 
+    public func replica() -> any Layer { self }
+
     private func multiply(_ a: UnsafePointer<Double>, rows: Int, transposed: Bool, into y: UnsafeMutablePointer<Double>) {
         let m = matrix
         m.storage.withUnsafeBufferPointer { mp in

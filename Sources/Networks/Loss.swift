@@ -84,26 +84,33 @@ public enum Loss: Equatable, Sendable {
 
     /// The loss, and ∂L/∂o into `gradient` when given (rows×cols, like the outputs; targets are
     /// rows × `targetColumns(outputs: cols)`). Allocation-free; the caller checked shapes.
+    /// The mean is over `meanRows` rows (default `rows`): a shard of a batch passes the batch's
+    /// count N, so its loss and gradient are its rows' share of the batch's.
     func evaluate(outputs o: UnsafePointer<Double>, targets t: UnsafePointer<Double>, rows: Int, cols: Int,
-                  gradient: UnsafeMutablePointer<Double>?) -> Double {
+                  gradient: UnsafeMutablePointer<Double>?, meanRows: Int? = nil) -> Double {
         var total = 0.0
+        let n = meanRows ?? rows
         switch self {
         case .mse, .weightedMSE:
-            let scale = 1 / Double(rows * cols)
+            let scale = 1 / Double(n * cols), s = 2 * scale
             var weights: [Double] = []
             if case .weightedMSE(let imp) = self { weights = imp }
             weights.withUnsafeBufferPointer { wp in
-                let w = wp.isEmpty ? nil : wp.baseAddress
-                for r in 0..<rows {
-                    total += squaredErrors(o + r * cols, t + r * cols, weights: w, cols: cols, gradientScale: 2 * scale,
-                                           gradient: gradient.map { $0 + r * cols })
+                // s·w_c once per call, not per entry (the same product the entry would form).
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: wp.count) { sw in
+                    for c in 0..<wp.count { sw[c] = s * wp[c] }
+                    let w = wp.isEmpty ? nil : wp.baseAddress, scaled = wp.isEmpty ? nil : UnsafePointer(sw.baseAddress)
+                    for r in 0..<rows {
+                        total += squaredErrors(o + r * cols, t + r * cols, weights: w, scaledWeights: scaled, cols: cols,
+                                               gradientScale: s, gradient: gradient.map { $0 + r * cols })
+                    }
                 }
             }
             return total * scale
         case .crossEntropy, .leadingCrossEntropy:
             // k = cols for the plain loss; logits k..<cols take no part and get a zero gradient.
             let k = targetColumns(outputs: cols)
-            let scale = 1 / Double(rows)
+            let scale = 1 / Double(n)
             for r in 0..<rows {
                 let row = o + r * cols, target = t + r * k
                 var top = -Double.infinity
@@ -124,27 +131,42 @@ public enum Loss: Equatable, Sendable {
 }
 
 /// Σ_c w_c (o_c − t_c)² over one row (w = 1 without weights), and the gradient entries
-/// g_c = s·w_c·(o_c − t_c) when `gradient` is given (s = `gradientScale`). Eight lanes at a time:
-/// the gradient is the scalar formula's, bit for bit; the sum is taken in eight partial sums,
-/// so it may differ from a left-to-right sum in its last bits (it is the loss reported, and
-/// no step depends on it).
+/// g_c = (s·w_c)·(o_c − t_c) when `gradient` is given (s = `gradientScale`, `scaledWeights` the
+/// products s·w_c). Eight lanes at a time: the gradient is the scalar formula's, bit for bit;
+/// the sum is taken in eight partial sums, so it may differ from a left-to-right sum in its
+/// last bits (it is the loss reported, and no step depends on it).
 @inline(__always) private func squaredErrors(_ o: UnsafePointer<Double>, _ t: UnsafePointer<Double>, weights w: UnsafePointer<Double>?,
-                                             cols: Int, gradientScale s: Double, gradient g: UnsafeMutablePointer<Double>?) -> Double {
+                                             scaledWeights sw: UnsafePointer<Double>?, cols: Int, gradientScale s: Double,
+                                             gradient g: UnsafeMutablePointer<Double>?) -> Double {
     var lanes = SIMD8<Double>(repeating: 0)
     var c = 0
-    while c + 8 <= cols {
-        let d = load8(o + c) - load8(t + c)
-        let wd = w.map { load8($0 + c) * d } ?? d
-        lanes += wd * d
-        if let g { store8(w.map { s * load8($0 + c) * d } ?? s * d, g + c) }
-        c += 8
-    }
-    var total = lanes.sum()
-    for c in c..<cols {
-        let d = o[c] - t[c]
-        let wd = w.map { $0[c] * d } ?? d
-        total += wd * d
-        if let g { g[c] = w.map { s * $0[c] * d } ?? s * d }
+    var total = 0.0
+    if let w, let sw {
+        while c + 8 <= cols {
+            let d = load8(o + c) - load8(t + c)
+            lanes += load8(w + c) * d * d
+            if let g { store8(load8(sw + c) * d, g + c) }
+            c += 8
+        }
+        total = lanes.sum()
+        for c in c..<cols {
+            let d = o[c] - t[c]
+            total += w[c] * d * d
+            if let g { g[c] = sw[c] * d }
+        }
+    } else {
+        while c + 8 <= cols {
+            let d = load8(o + c) - load8(t + c)
+            lanes += d * d
+            if let g { store8(s * d, g + c) }
+            c += 8
+        }
+        total = lanes.sum()
+        for c in c..<cols {
+            let d = o[c] - t[c]
+            total += d * d
+            if let g { g[c] = s * d }
+        }
     }
     return total
 }

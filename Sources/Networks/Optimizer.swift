@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// A first-order optimiser with PyTorch's exact update rules, holding its own state so that
 /// reusing the same object across `train` calls continues the trajectory.
@@ -99,23 +100,37 @@ public final class Optimizer {
     /// trainer keeps θ and the old state this way as its backup of the last sane step without
     /// copying them; the arithmetic is the in-place update's, bit for bit. `spare`'s buffers are
     /// sized here (allocating only when they do not match).
+    /// From `laneMinimum` parameters up, the two halves of θ are updated on the two cores
+    /// (`Lanes`); the rule is elementwise, so that changes no bit.
     func update(_ theta: UnsafePointer<Double>, into next: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
                 count: Int, spare: inout State) {
         if spare.first.count != state.first.count { spare.first = [Double](repeating: 0, count: state.first.count) }
         if spare.second.count != state.second.count { spare.second = [Double](repeating: 0, count: state.second.count) }
         spare.updates = state.updates + 1
+        let updates = spare.updates
         state.first.withUnsafeBufferPointer { m in
             state.second.withUnsafeBufferPointer { v in
                 spare.first.withUnsafeMutableBufferPointer { m2 in
                     spare.second.withUnsafeMutableBufferPointer { v2 in
-                        apply(from: theta, into: next, gradient: g, count: count, updates: spare.updates,
-                              moments: (m.baseAddress, v.baseAddress), into: (m2.baseAddress, v2.baseAddress))
+                        let (m, v, m2, v2) = (m.baseAddress, v.baseAddress, m2.baseAddress, v2.baseAddress)
+                        /// Elements s..<e.
+                        func part(_ s: Int, _ e: Int) {
+                            apply(from: theta + s, into: next + s, gradient: g + s, count: e - s, updates: updates,
+                                  moments: (m.map { $0 + s }, v.map { $0 + s }), into: (m2.map { $0 + s }, v2.map { $0 + s }))
+                        }
+                        if count < Self.laneMinimum { part(0, count); return }
+                        let h = count / 2
+                        Lanes.run({ part(0, h) }, { part(h, count) })
                     }
                 }
             }
         }
         swap(&state, &spare)
     }
+
+    /// Fewest parameters whose update is split over two cores: below 2¹⁴ (TMS's 550) the
+    /// hand-over costs more than half an update.
+    static let laneMinimum = 1 << 14
 
     /// The rule, elementwise: reads θ, g and the moments (m, v) at index i, then writes θ′ and
     /// the new moments at i, so each output may be its input (the in-place update). `updates`

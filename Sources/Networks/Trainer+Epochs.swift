@@ -85,15 +85,9 @@ public func train(_ model: any DifferentiableModel, _ data: Dataset, epochs: Int
             }
         }
         phases?.lap(.batch)
-        model.forward(batchInputs, rows: rows, into: batchOutputs)
-        phases?.lap(.forward)
-        let value = objective.evaluate(outputs: batchOutputs, targets: batchTargets, rows: rows, cols: c, gradient: batchGradient)
-        phases?.lap(.loss)
-        if value.isFinite {
-            run.gradient.withUnsafeMutableBufferPointer { dp in
-                model.backward(batchInputs, rows: rows, outputGradient: batchGradient, into: dp.baseAddress!)
-            }
-            phases?.lap(.backward)
+        let value = run.gradient.withUnsafeMutableBufferPointer { dp in
+            run.shards.pass(batchInputs, targets: batchTargets, rows: rows, objective: objective, outputs: batchOutputs,
+                            outputGradient: batchGradient, gradient: dp.baseAddress!, phases: phases)
         }
         try run.failIfNonFinite(value)
         run.update()

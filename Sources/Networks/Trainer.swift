@@ -105,6 +105,8 @@ final class TrainingRun {
     var outputGradient: [Double]
     var testOutputs: [Double]
     var gradient: [Double]
+    /// The model and, for batches large enough to halve, its replica on the second core.
+    let shards: TrainingShards
     /// θ and the optimiser state before the last update (the last sane step), kept by
     /// double-buffering: each update writes θ′ and the new moments into these buffers and swaps
     /// them in, so the old ones stay here with nothing copied.
@@ -124,6 +126,7 @@ final class TrainingRun {
         self.c = c; targetCols = objective.targetColumns(outputs: c)
         p = model.parameterCount; n = data.count; testN = data.testInputs?.rows ?? 0
         optimizer.prepare(for: model, count: p)
+        shards = TrainingShards(model)
         outputs = [Double](repeating: 0, count: n * c)
         outputGradient = [Double](repeating: 0, count: n * c)
         testOutputs = [Double](repeating: 0, count: max(testN, 1) * c)
@@ -139,21 +142,15 @@ final class TrainingRun {
         if !withGradient { phases?.start() }
         defer { phases?.lap(.records) }
         var value = 0.0, trainAcc: Double? = nil, testAcc: Double? = nil, testLoss: Double? = nil
-        let (n, c, k, testN, objective, model) = (n, c, targetCols, testN, objective, model)
+        let (n, c, k, testN, objective, shards) = (n, c, targetCols, testN, objective, shards)
         data.inputs.storage.withUnsafeBufferPointer { xp in
             data.targets.storage.withUnsafeBufferPointer { tp in
                 outputs.withUnsafeMutableBufferPointer { op in
                     outputGradient.withUnsafeMutableBufferPointer { gp in
-                        model.forward(xp.baseAddress!, rows: n, into: op.baseAddress!)
-                        if withGradient { phases?.lap(.forward) }
-                        value = objective.evaluate(outputs: op.baseAddress!, targets: tp.baseAddress!, rows: n, cols: c,
-                                                   gradient: withGradient ? gp.baseAddress! : nil)
-                        if withGradient { phases?.lap(.loss) }
-                        if withGradient && value.isFinite {
-                            gradient.withUnsafeMutableBufferPointer { dp in
-                                model.backward(xp.baseAddress!, rows: n, outputGradient: gp.baseAddress!, into: dp.baseAddress!)
-                            }
-                            phases?.lap(.backward)
+                        gradient.withUnsafeMutableBufferPointer { dp in
+                            value = shards.pass(xp.baseAddress!, targets: tp.baseAddress!, rows: n, objective: objective,
+                                                outputs: op.baseAddress!, outputGradient: withGradient ? gp.baseAddress! : nil,
+                                                gradient: withGradient ? dp.baseAddress! : nil, phases: withGradient ? phases : nil)
                         }
                         if data.isClassification { trainAcc = argmaxAccuracy(op.baseAddress!, tp.baseAddress!, rows: n, cols: c, classes: k) }
                     }
@@ -164,8 +161,8 @@ final class TrainingRun {
             tx.storage.withUnsafeBufferPointer { xp in
                 ty.storage.withUnsafeBufferPointer { tp in
                     testOutputs.withUnsafeMutableBufferPointer { op in
-                        model.forward(xp.baseAddress!, rows: testN, into: op.baseAddress!)
-                        testLoss = objective.evaluate(outputs: op.baseAddress!, targets: tp.baseAddress!, rows: testN, cols: c, gradient: nil)
+                        testLoss = shards.pass(xp.baseAddress!, targets: tp.baseAddress!, rows: testN, objective: objective,
+                                               outputs: op.baseAddress!, outputGradient: nil, gradient: nil, phases: nil)
                         if data.isClassification { testAcc = argmaxAccuracy(op.baseAddress!, tp.baseAddress!, rows: testN, cols: c, classes: k) }
                     }
                 }

@@ -5,7 +5,10 @@ import Foundation
 ///
 /// - `batch`: gathering a minibatch's rows (epoch training only);
 /// - `forward`, `loss`, `backward`: the step's forward pass, loss and output gradient, and the
-///   backward pass into the parameter gradient;
+///   backward pass into the parameter gradient (of the first half, when the batch is computed
+///   in two, `TrainingShards`);
+/// - `shards`: waiting for the second half (all of its pass when the halves run one after the
+///   other on one thread) and adding its gradient;
 /// - `optimiser`: the update and the step's backup of the last sane state;
 /// - `records`: the history, i.e. the loss and accuracies on the full splits at each recorded
 ///   step or epoch boundary, and the hook.
@@ -14,7 +17,7 @@ import Foundation
 /// total minus `total`. A lap reads a monotonic clock: about 20 ns, against steps of 50 µs up.
 public final class TrainingPhases {
     public enum Phase: String, CaseIterable, Sendable {
-        case batch, forward, loss, backward, optimiser, records
+        case batch, forward, loss, backward, shards, optimiser, records
     }
 
     public private(set) var seconds: [Phase: Double] = [:]
