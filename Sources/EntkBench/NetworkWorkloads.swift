@@ -109,7 +109,7 @@ func trackingWorkloads() -> [Workload] {
         // The top 200 of the epoch-500 kernel, the iterative one warm-started from epoch 490's
         // vectors (what a tracked run has at hand): whether the warm start beats LAPACK.
         let products = Box(0)
-        return Workload(group: "tracking", "snapshot top 200 at epoch 500, \(method == .direct ? "LAPACK (dsyevd)" : "block Lanczos from epoch 490's vectors")",
+        return Workload(group: "tracking", "snapshot top 200 at epoch 500, \(method == .direct ? "LAPACK (dsytrd, dstedc, 200 vectors)" : "block Lanczos from epoch 490's vectors")",
                         repeats: 5, measured: method == .direct ? nil : { (nil, "\(products.value) products, residuals below 1e-10·λ₀") }) {
             let task = try ModularArithmetic(p: 29, seed: 0)
             let model = try ModularMLP(p: 29, width: 512, seed: 0)

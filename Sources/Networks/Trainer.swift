@@ -49,7 +49,8 @@ public struct TrainingReport: Equatable, Sendable {
 ///   diverged state.
 /// The loop allocates nothing per step: outputs, gradients and the backup live in buffers made
 /// once per call, the model's activations in its grow-only workspace, and every product is a
-/// pointer-form GEMM.
+/// pointer-form GEMM. A batch of 128 rows or more is computed in two fixed halves, one per core
+/// (`TrainingShards`), with the same result on one thread.
 /// How far the loss may grow over the loss a `train` call started from before the call stops
 /// as diverged: 10⁴ (a learning rate too large multiplies the loss by far more within a few
 /// steps; ordinary training rarely lifts it above its start at all).
