@@ -148,8 +148,8 @@ public final class Spectrum {
             }
             let k2 = min(n, max(want, 2 * count))
             let dense = try kernel.matrix()
-            // Measured at n = 841: dsyevr(200) 0.105 s, dsyevd (all) 0.073–0.088 s, the reduction
-            // with 200 vectors 0.058–0.070 s, dsyevr(20) 0.038 s.
+            // Measured at n = 841 (LAPACK alone): dsyevr(200) 0.105 s, dsyevd (all) 0.073–0.088 s,
+            // the reduction with 200 vectors 0.058–0.070 s, dsyevr(20) 0.038 s.
             if 5 * k2 < n {
                 let pairs = try SymmetricEigen.top(dense, count: k2)
                 replace(values: pairs.values, vectors: pairs.vectors)

@@ -20,9 +20,11 @@ public enum Lanes {
     /// Whether the lanes may run at once: OpenBLAS is configured for more than one thread.
     public static var parallel: Bool { BLASThreads.count > 1 }
 
-    /// Runs `first` here and `second` on the worker at the same time (see the type).
-    public static func run(_ first: () -> Void, _ second: () -> Void) {
-        guard parallel, let worker = Worker.shared.claim() else { first(); second(); return }
+    /// Runs `first` here and `second` on the worker at the same time (see the type); returns
+    /// whether they ran at once.
+    @discardableResult
+    public static func run(_ first: () -> Void, _ second: () -> Void) -> Bool {
+        guard parallel, let worker = Worker.shared.claim() else { first(); second(); return false }
         defer { worker.release() }
         BLASThreads.withOneThread {
             withoutActuallyEscaping(second) { job in
@@ -31,6 +33,7 @@ public enum Lanes {
                 worker.wait()
             }
         }
+        return true
     }
 }
 
@@ -96,7 +99,9 @@ private final class Signal: @unchecked Sendable {
     func await() {
         let target = seen + 1
         seen = target
-        for _ in 0..<Self.spins where rounds.load(ordering: .acquiring) >= target { return }
+        for _ in 0..<Self.spins {
+            if rounds.load(ordering: .acquiring) >= target { return }
+        }
         while true {
             sleeping.store(true, ordering: .sequentiallyConsistent)
             if rounds.load(ordering: .sequentiallyConsistent) >= target {
