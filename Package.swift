@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // entk: an interactive console and scripting language for empirical-NTK analysis.
 // Module layering (arrows point down only; see Documentation/Architecture.md):
-//   C libs <- LinearAlgebra <- Tensors <- Networks <- Kernels
+//   C libs <- LinearAlgebra <- Tensors <- Networks <- Kernels   (CKernels, entk's own C, <- Networks)
 //   Language (no numeric imports);  Library -> Language + domain;  Console -> Library;  entk -> Console
 import PackageDescription
 
@@ -23,7 +23,8 @@ let package = Package(
         // Domain modules.
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CLAPACKE"], exclude: ["README.md"]),
         .target(name: "Tensors", dependencies: ["LinearAlgebra"], exclude: ["README.md"]),
-        .target(name: "Networks", dependencies: ["Tensors", "LinearAlgebra"], exclude: ["README.md"]),
+        .target(name: "CKernels"),
+        .target(name: "Networks", dependencies: ["Tensors", "LinearAlgebra", "CKernels"], exclude: ["README.md"]),
         .target(name: "Kernels", dependencies: ["Networks", "Tensors", "LinearAlgebra"], exclude: ["README.md"]),
         .target(name: "Plots", dependencies: ["Tensors"], exclude: ["README.md"]),
 
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensors", "LinearAlgebra"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NetworksTests", dependencies: ["Networks", "CKernels", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "TestSupport"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Networks", "TestSupport"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+internal import CKernels
 
 /// Elementwise nonlinearity of a hidden layer, with its exact derivative.
 ///
@@ -44,8 +45,8 @@ extension Activation {
     /// cases (relu, square, identity) vectorise. `x` and `y` may be the same buffer.
     func apply(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, count: Int) {
         switch self {
-        case .relu: for k in 0..<count { let v = x[k]; y[k] = v > 0 ? v : 0 }
-        case .square: for k in 0..<count { let v = x[k]; y[k] = v * v }
+        case .relu: entk_relu(x, y, count)      // y = x > 0 ? x : 0, at the CPU's width
+        case .square: entk_square(x, y, count)  // y = x·x
         case .identity: if UnsafePointer(y) != x { y.update(from: x, count: count) }
         case .gelu, .tanh: for k in 0..<count { y[k] = value(x[k]) }
         }
@@ -67,14 +68,8 @@ extension Activation {
     func derivativeProduct(_ d: UnsafePointer<Double>, at x: UnsafePointer<Double>,
                            into out: UnsafeMutablePointer<Double>, count: Int) {
         switch self {
-        case .relu:
-            var k = 0
-            while k + 8 <= count {
-                store8(load8(d + k).replacing(with: 0, where: .!(load8(x + k) .> 0)), out + k)
-                k += 8
-            }
-            for k in k..<count { out[k] = x[k] > 0 ? d[k] : 0 }
-        case .square: for k in 0..<count { out[k] = d[k] * (2 * x[k]) }
+        case .relu: entk_relu_backward(d, x, out, count)      // out = x > 0 ? d : 0, at the CPU's width
+        case .square: entk_square_backward(d, x, out, count)  // out = d·(2x)
         case .identity: if UnsafePointer(out) != d { out.update(from: d, count: count) }
         case .gelu, .tanh: for k in 0..<count { out[k] = d[k] * derivative(x[k]) }
         }

@@ -1,4 +1,5 @@
 import LinearAlgebra
+internal import CKernels
 
 /// Where a layer finds one of its parameter tensors: the model's group (index and name) and the
 /// element of θ where this layer's block starts (a block may be part of a group, as one attention
@@ -174,10 +175,7 @@ public final class DenseLayer: Layer {
     }
 }
 
-/// y[r, :] += b for every row r.
+/// y[r, :] += b for every row r (`entk_add_rows`, at the CPU's width).
 @inline(__always) func addRows(_ b: UnsafePointer<Double>, to y: UnsafeMutablePointer<Double>, rows: Int, width: Int) {
-    for r in 0..<rows {
-        let yr = y + r * width
-        for k in 0..<width { yr[k] += b[k] }
-    }
+    entk_add_rows(b, y, rows, width)
 }

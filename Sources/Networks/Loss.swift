@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+internal import CKernels
 
 /// Training losses over an N×C output matrix o and targets t.
 ///
@@ -97,13 +98,14 @@ public enum Loss: Equatable, Sendable {
             if case .weightedMSE(let imp) = self { weights = imp }
             weights.withUnsafeBufferPointer { wp in
                 // s·w_c once per call, not per entry (the same product the entry would form).
+                // Each row's Σ_c w_c (o_c − t_c)² is taken in eight partial sums and its gradient
+                // g_c = (s·w_c)(o_c − t_c) entry by entry (`entk_squared_errors`, at the CPU's
+                // width): the gradient is the scalar formula's bit for bit; the reported loss may
+                // differ from a left-to-right sum in its last bits, and no step depends on it.
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: wp.count) { sw in
                     for c in 0..<wp.count { sw[c] = s * wp[c] }
                     let w = wp.isEmpty ? nil : wp.baseAddress, scaled = wp.isEmpty ? nil : UnsafePointer(sw.baseAddress)
-                    for r in 0..<rows {
-                        total += squaredErrors(o + r * cols, t + r * cols, weights: w, scaledWeights: scaled, cols: cols,
-                                               gradientScale: s, gradient: gradient.map { $0 + r * cols })
-                    }
+                    total = entk_squared_errors(o, t, rows, cols, w, scaled, s, gradient)
                 }
             }
             return total * scale
@@ -128,45 +130,4 @@ public enum Loss: Equatable, Sendable {
             return total * scale
         }
     }
-}
-
-/// Σ_c w_c (o_c − t_c)² over one row (w = 1 without weights), and the gradient entries
-/// g_c = (s·w_c)·(o_c − t_c) when `gradient` is given (s = `gradientScale`, `scaledWeights` the
-/// products s·w_c). Eight lanes at a time: the gradient is the scalar formula's, bit for bit;
-/// the sum is taken in eight partial sums, so it may differ from a left-to-right sum in its
-/// last bits (it is the loss reported, and no step depends on it).
-@inline(__always) private func squaredErrors(_ o: UnsafePointer<Double>, _ t: UnsafePointer<Double>, weights w: UnsafePointer<Double>?,
-                                             scaledWeights sw: UnsafePointer<Double>?, cols: Int, gradientScale s: Double,
-                                             gradient g: UnsafeMutablePointer<Double>?) -> Double {
-    var lanes = SIMD8<Double>(repeating: 0)
-    var c = 0
-    var total = 0.0
-    if let w, let sw {
-        while c + 8 <= cols {
-            let d = load8(o + c) - load8(t + c)
-            lanes += load8(w + c) * d * d
-            if let g { store8(load8(sw + c) * d, g + c) }
-            c += 8
-        }
-        total = lanes.sum()
-        for c in c..<cols {
-            let d = o[c] - t[c]
-            total += w[c] * d * d
-            if let g { g[c] = sw[c] * d }
-        }
-    } else {
-        while c + 8 <= cols {
-            let d = load8(o + c) - load8(t + c)
-            lanes += d * d
-            if let g { store8(s * d, g + c) }
-            c += 8
-        }
-        total = lanes.sum()
-        for c in c..<cols {
-            let d = o[c] - t[c]
-            total += d * d
-            if let g { g[c] = s * d }
-        }
-    }
-    return total
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+internal import CKernels
 
 /// A first-order optimiser with PyTorch's exact update rules, holding its own state so that
 /// reusing the same object across `train` calls continues the trajectory.
@@ -159,38 +160,11 @@ public final class Optimizer {
             if case .adamW = rule { decoupled = true } else { decoupled = false }
             let c1 = 1 - pow(b1, t), c2 = 1 - pow(b2, t)
             let stepSize = lr / c1, root2 = c2.squareRoot()
-            // One loop per case, so each vectorises (same arithmetic as a branch inside).
-            let decay = 1 - lr * wd
-            if decoupled {
-                // Eight lanes at a time (IEEE √ and ÷ round each lane as the scalar does).
-                var i = 0
-                while i + 8 <= count {
-                    let gi = load8(g + i)
-                    let t = load8(theta + i) * decay
-                    let mi = b1 * load8(m + i) + (1 - b1) * gi
-                    let vi = b2 * load8(v + i) + (1 - b2) * gi * gi
-                    store8(mi, m2 + i); store8(vi, v2 + i)
-                    store8(t - stepSize * mi / (vi.squareRoot() / root2 + eps), out + i)
-                    i += 8
-                }
-                for i in i..<count {
-                    let gi = g[i]
-                    let ti = theta[i] * decay
-                    let mi = b1 * m[i] + (1 - b1) * gi
-                    let vi = b2 * v[i] + (1 - b2) * gi * gi
-                    m2[i] = mi; v2[i] = vi
-                    out[i] = ti - stepSize * mi / (vi.squareRoot() / root2 + eps)
-                }
-            } else {
-                for i in 0..<count {
-                    var gi = g[i]
-                    if wd != 0 { gi += wd * theta[i] }
-                    let mi = b1 * m[i] + (1 - b1) * gi
-                    let vi = b2 * v[i] + (1 - b2) * gi * gi
-                    m2[i] = mi; v2[i] = vi
-                    out[i] = theta[i] - stepSize * mi / (vi.squareRoot() / root2 + eps)
-                }
-            }
+            // Decoupled (AdamW): θ·(1 − lr·λ) first; Adam's L2 form adds λθ to g, and without λ
+            // neither (θ·1 is θ, bit for bit). At the CPU's width (`entk_adam`).
+            let coupled = !decoupled && wd != 0
+            entk_adam(theta, out, g, count, m, v, m2, v2, b1, 1 - b1, b2, 1 - b2, stepSize, root2, eps,
+                      decoupled ? 1 - lr * wd : 1, wd, coupled ? 1 : 0)
         }
     }
 }
@@ -212,7 +186,3 @@ extension Optimizer {
         }
     }
 }
-
-@inline(__always) func load8(_ p: UnsafePointer<Double>) -> SIMD8<Double> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self) }
-@inline(__always) func load8(_ p: UnsafeMutablePointer<Double>) -> SIMD8<Double> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self) }
-@inline(__always) func store8(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self) }
