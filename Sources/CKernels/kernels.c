@@ -3,8 +3,13 @@
 // The same bits on every instruction set: no a·b + c fused into one rounding, ever.
 #pragma clang fp contract(off)
 
+// One build per instruction set, chosen when the program loads (x86-64; elsewhere one build).
 #ifndef CLONES
+#if defined(__x86_64__)
 #define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CLONES
+#endif
 #endif
 
 CLONES void entk_relu(const double *x, double *y, long count) {

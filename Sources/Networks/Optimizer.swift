@@ -129,8 +129,8 @@ public final class Optimizer {
         swap(&state, &spare)
     }
 
-    /// Fewest parameters whose update is split over two cores: below 2¹⁴ (TMS's 550) the
-    /// hand-over costs more than half an update.
+    /// Fewest parameters whose update is split over two cores: below 2¹⁴ (TMS has 550) a whole
+    /// update takes about as long as the hand-over between the cores (a few µs).
     static let laneMinimum = 1 << 14
 
     /// The rule, elementwise: reads θ, g and the moments (m, v) at index i, then writes θ′ and
