@@ -51,16 +51,6 @@ extension Activation {
         case .gelu, .tanh: for k in 0..<count { y[k] = value(x[k]) }
         }
     }
-
-    /// d[k] ← d[k] · σ′(x[k]) for k < count, the case chosen once outside the loop.
-    func scaleByDerivative(_ d: UnsafeMutablePointer<Double>, at x: UnsafePointer<Double>, count: Int) {
-        switch self {
-        case .relu: for k in 0..<count where !(x[k] > 0) { d[k] = 0 }
-        case .square: for k in 0..<count { d[k] *= 2 * x[k] }
-        case .identity: break
-        case .gelu, .tanh: for k in 0..<count { d[k] *= derivative(x[k]) }
-        }
-    }
 }
 
 extension Activation {

@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("Symmetric eigendecomposition")
 struct SymmetricEigenTests {
-    let spectrum: [Double] = (0..<120).map { 10 * pow(0.93, Double($0)) - 0.5 }
+    let spectrum = TestMatrices.decayingSpectrum
 
     @Test("all pairs: known spectrum, small residuals, orthonormal vectors, descending")
     func allPairs() throws {

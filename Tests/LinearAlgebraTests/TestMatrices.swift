@@ -17,6 +17,10 @@ enum TestMatrices {
         Matrix(rows: rows, cols: cols, storage: (0..<(rows * cols)).map { hashed(seed, $0) })
     }
 
+    /// 120 simple eigenvalues, 10·0.93ⁱ − ½: a decaying spectrum with negative ones at its end,
+    /// the known spectrum the dense eigen tests build their matrices from (`withSpectrum`).
+    static let decayingSpectrum: [Double] = (0..<120).map { 10 * pow(0.93, Double($0)) - 0.5 }
+
     /// Q·diag(values)·Qᵀ with Q the orthogonal factor of a hashed square matrix: a symmetric
     /// matrix whose spectrum is known exactly (up to rounding in forming it).
     static func withSpectrum(_ values: [Double], seed: UInt64) throws -> Matrix {

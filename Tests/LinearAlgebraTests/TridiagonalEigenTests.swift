@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("Tridiagonal reduction, eigenvectors on demand")
 struct TridiagonalEigenTests {
-    let spectrum: [Double] = (0..<120).map { 10 * pow(0.93, Double($0)) - 0.5 }
+    let spectrum = TestMatrices.decayingSpectrum
 
     @Test("every eigenvalue; vectors in pieces: residuals, orthonormality, agreement with dsyevd")
     func piecesAgreeWithTheFullDecomposition() throws {
