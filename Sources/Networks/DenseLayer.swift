@@ -70,13 +70,7 @@ public final class DenseLayer: Layer {
         if let sparse = lastSparse {
             // y[r] = α Σ_k x[r, i_k] Vᵀ[i_k, :], gathered from rows of Vᵀ.
             let vt = transposed ? w : transposedWeight(w)
-            for r in 0..<rows {
-                let yr = y + r * o
-                for j in 0..<o { yr[j] = 0 }
-                for k in sparse.start[r]..<sparse.start[r + 1] {
-                    BLAS.axpy(count: o, alpha: scale * sparse.value[k], vt + sparse.column[k] * o, yr)
-                }
-            }
+            entk_gather_rows(vt, o, sparse.start, sparse.column, sparse.value, scale, rows, y)
         } else {
             BLAS.gemm(.none, transposed ? .none : .transpose, m: rows, n: o, k: n, alpha: scale, a: x, lda: n,
                       b: w, ldb: transposed ? o : n, c: y, ldc: o)
@@ -85,16 +79,9 @@ public final class DenseLayer: Layer {
     }
 
     /// Vᵀ (in × out) copied into the workspace, for the gather path of a weight stored as V.
-    /// In 8×8 tiles: row by row, the writes would stride by `out` numbers (4 KB at 512), all
-    /// landing in one L1 set.
     private func transposedWeight(_ w: UnsafePointer<Double>) -> UnsafePointer<Double> {
-        let n = inputWidth, o = outputWidth, tile = 8
-        let vt = workspace.buffer(0, count: n * o)
-        for j0 in stride(from: 0, to: o, by: tile) {
-            for i0 in stride(from: 0, to: n, by: tile) {
-                for j in j0..<min(j0 + tile, o) { for i in i0..<min(i0 + tile, n) { vt[i * o + j] = w[j * n + i] } }
-            }
-        }
+        let vt = workspace.buffer(0, count: inputWidth * outputWidth)
+        entk_transpose(w, outputWidth, inputWidth, 1, 0, vt)
         return UnsafePointer(vt)
     }
 
@@ -136,18 +123,9 @@ public final class DenseLayer: Layer {
         if let sparse = lastSparse {
             // ∂L/∂Vᵀ[i] = α Σ_r x[r,i] seed[r]: scatter rows of the seed, then lay out as stored.
             let gt = transposed ? gw : workspace.buffer(3, count: n * o)
-            if !transposed || beta == 0 { for k in 0..<(n * o) { gt[k] = 0 } }
-            for r in 0..<rows {
-                let sr = seed + r * o
-                for k in sparse.start[r]..<sparse.start[r + 1] {
-                    BLAS.axpy(count: o, alpha: (transposed ? scale : 1) * sparse.value[k], sr, gt + sparse.column[k] * o)
-                }
-            }
-            if !transposed {
-                for j in 0..<o {
-                    for i in 0..<n { gw[j * n + i] = (beta == 0 ? 0 : gw[j * n + i]) + scale * gt[i * o + j] }
-                }
-            }
+            if !transposed || beta == 0 { gt.update(repeating: 0, count: n * o) }
+            entk_scatter_rows(seed, o, sparse.start, sparse.column, sparse.value, transposed ? scale : 1, rows, gt)
+            if !transposed { entk_transpose(gt, n, o, scale, beta == 0 ? 0 : 1, gw) }
         } else if transposed {
             BLAS.gemm(.transpose, .none, m: n, n: o, k: rows, alpha: scale, a: x, lda: n, b: seed, ldb: o, beta: beta, c: gw, ldc: o)
         } else {

@@ -102,6 +102,9 @@ final class TrainingRun {
     /// training and test rows.
     let c: Int, targetCols: Int, p: Int, n: Int, testN: Int
 
+    /// Each training and test row's target class (the targets' argmax), for the accuracies:
+    /// the targets do not change during a call (empty for regression data).
+    let trainClasses: [Int], testClasses: [Int]
     var outputs: [Double]
     var outputGradient: [Double]
     var testOutputs: [Double]
@@ -128,6 +131,12 @@ final class TrainingRun {
         p = model.parameterCount; n = data.count; testN = data.testInputs?.rows ?? 0
         optimizer.prepare(for: model, count: p)
         shards = TrainingShards(model)
+        let k = targetCols
+        func classes(_ t: Matrix?) -> [Int] {
+            guard data.isClassification, let t else { return [] }
+            return t.storage.withUnsafeBufferPointer { argmaxClasses($0.baseAddress!, rows: t.rows, cols: k) }
+        }
+        trainClasses = classes(data.targets); testClasses = classes(data.testTargets)
         outputs = [Double](repeating: 0, count: n * c)
         outputGradient = [Double](repeating: 0, count: n * c)
         testOutputs = [Double](repeating: 0, count: max(testN, 1) * c)
@@ -153,7 +162,7 @@ final class TrainingRun {
                                                 outputs: op.baseAddress!, outputGradient: withGradient ? gp.baseAddress! : nil,
                                                 gradient: withGradient ? dp.baseAddress! : nil, phases: withGradient ? phases : nil)
                         }
-                        if data.isClassification { trainAcc = argmaxAccuracy(op.baseAddress!, tp.baseAddress!, rows: n, cols: c, classes: k) }
+                        if data.isClassification { trainAcc = argmaxAccuracy(op.baseAddress!, rows: n, cols: c, classes: k, targetClasses: trainClasses) }
                     }
                 }
             }
@@ -164,7 +173,7 @@ final class TrainingRun {
                     testOutputs.withUnsafeMutableBufferPointer { op in
                         testLoss = shards.pass(xp.baseAddress!, targets: tp.baseAddress!, rows: testN, objective: objective,
                                                outputs: op.baseAddress!, outputGradient: nil, gradient: nil, phases: nil)
-                        if data.isClassification { testAcc = argmaxAccuracy(op.baseAddress!, tp.baseAddress!, rows: testN, cols: c, classes: k) }
+                        if data.isClassification { testAcc = argmaxAccuracy(op.baseAddress!, rows: testN, cols: c, classes: k, targetClasses: testClasses) }
                     }
                 }
             }
@@ -227,15 +236,28 @@ final class TrainingRun {
 /// Fraction of rows whose argmax (first maximum) of outputs equals that of targets. With
 /// `classes` k < cols the targets are rows×k and the argmax is over the first k outputs only.
 func argmaxAccuracy(_ o: UnsafePointer<Double>, _ t: UnsafePointer<Double>, rows: Int, cols: Int, classes: Int? = nil) -> Double {
-    var correct = 0
     let k = classes ?? cols
-    for r in 0..<rows {
-        var bo = 0, bt = 0
-        for j in 1..<max(k, 1) {
-            if o[r * cols + j] > o[r * cols + bo] { bo = j }
-            if t[r * k + j] > t[r * k + bt] { bt = j }
-        }
-        if bo == bt { correct += 1 }
-    }
+    return argmaxAccuracy(o, rows: rows, cols: cols, classes: k, targetClasses: argmaxClasses(t, rows: rows, cols: k))
+}
+
+/// Fraction of rows r whose argmax over the first k outputs (k = `classes`, or all `cols`)
+/// equals `targetClasses[r]`.
+func argmaxAccuracy(_ o: UnsafePointer<Double>, rows: Int, cols: Int, classes: Int? = nil, targetClasses: [Int]) -> Double {
+    precondition(targetClasses.count == rows, "argmaxAccuracy: \(targetClasses.count) classes for \(rows) rows")
+    let k = classes ?? cols
+    var correct = 0
+    for r in 0..<rows where firstArgmax(o + r * cols, k) == targetClasses[r] { correct += 1 }
     return rows > 0 ? Double(correct) / Double(rows) : 0
+}
+
+/// Each row's argmax (first maximum) over its first `classes` entries (all `cols` when nil).
+func argmaxClasses(_ t: UnsafePointer<Double>, rows: Int, cols: Int, classes: Int? = nil) -> [Int] {
+    (0..<rows).map { firstArgmax(t + $0 * cols, classes ?? cols) }
+}
+
+/// Index of the first maximum of x[0..<count] (0 when count ≤ 1; a NaN never wins after index 0).
+@inline(__always) func firstArgmax(_ x: UnsafePointer<Double>, _ count: Int) -> Int {
+    var best = 0
+    for j in 1..<max(count, 1) where x[j] > x[best] { best = j }
+    return best
 }

@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// Grow-only scratch buffers for the training hot loop, so a step allocates nothing once the
 /// buffers have reached the largest batch seen. Slot `k` is independent of every other slot;
 /// index slots are a separate family.
@@ -46,22 +48,15 @@ struct SparseRows {
 
     /// The compressed form when at most 1/8 of the entries are nonzero (one-hot inputs:
     /// 2 of 2p), else nil: below that density a gather/scatter beats a dense GEMM. Cost: one
-    /// pass over x.
+    /// pass over x, without a branch per entry (`entk_compress_rows`).
     static func compress(_ x: UnsafePointer<Double>, rows: Int, cols: Int, workspace: Workspace,
                          slot: Int) -> SparseRows? {
         let limit = rows * cols / 8
         let start = workspace.indices(slot, count: rows + 1)
-        let column = workspace.indices(slot + 1, count: limit)
-        let value = workspace.buffer(slot, count: limit)
-        var k = 0
-        for r in 0..<rows {
-            start[r] = k
-            for c in 0..<cols where x[r * cols + c] != 0 {
-                if k == limit { return nil }
-                column[k] = c; value[k] = x[r * cols + c]; k += 1
-            }
-        }
-        start[rows] = k
+        // One slot of slack: the branchless loop writes each entry before knowing it is kept.
+        let column = workspace.indices(slot + 1, count: limit + 1)
+        let value = workspace.buffer(slot, count: limit + 1)
+        guard entk_compress_rows(x, rows, cols, limit, start, column, value) >= 0 else { return nil }
         return SparseRows(start: start, column: column, value: value)
     }
 }

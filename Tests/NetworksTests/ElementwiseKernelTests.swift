@@ -86,4 +86,77 @@ struct ElementwiseKernelTests {
             }
         }
     }
+
+    @Test("the sparse rows' gather and scatter, and the blocked transpose, against their formulas")
+    func sparseRowsAndTranspose() {
+        // Rows with 0, 1, 2 and 3 nonzeros; a width that is not a multiple of eight.
+        let rows = 11, inputs = 7, width = 37, alpha = 0.3
+        var start = [0], column: [Int] = [], value: [Double] = []
+        var g = RandomGenerator(seed: 11)
+        for r in 0..<rows {
+            for k in 0..<(r % 4) { column.append((r + 3 * k) % inputs); value.append(g.nextNormal()) }
+            start.append(column.count)
+        }
+        let vt = Self.random(inputs * width, seed: 12), seed = Self.random(rows * width, seed: 13)
+        var y = [Double](repeating: .nan, count: rows * width)
+        entk_gather_rows(vt, width, start, column, value, alpha, rows, &y)
+        var expected = [Double](repeating: 0, count: rows * width)
+        for r in 0..<rows { for j in 0..<width {
+            var sum = 0.0
+            for k in start[r]..<start[r + 1] { let term = alpha * value[k] * vt[column[k] * width + j]; sum = k == start[r] ? term : sum + term }
+            expected[r * width + j] = sum
+        } }
+        #expect(Self.bits(y) == Self.bits(expected))
+
+        let g0 = Self.random(inputs * width, seed: 14)
+        var scattered = g0
+        entk_scatter_rows(seed, width, start, column, value, alpha, rows, &scattered)
+        expected = g0
+        for r in 0..<rows { for k in start[r]..<start[r + 1] { for j in 0..<width {
+            expected[column[k] * width + j] += alpha * value[k] * seed[r * width + j]
+        } } }
+        #expect(Self.bits(scattered) == Self.bits(expected))
+
+        // Whole 8 × 8 blocks, ragged edges on either side, and a single row.
+        for (m, n) in [(16, 24), (29, 13), (5, 19), (1, 9)] {
+            let a = Self.random(m * n, seed: UInt64(100 + m)), old = Self.random(m * n, seed: UInt64(200 + n))
+            for accumulate in [false, true] {
+                var t = old
+                entk_transpose(a, m, n, alpha, accumulate ? 1 : 0, &t)
+                let want = (0..<(m * n)).map { k in
+                    let (j, i) = (k / m, k % m)
+                    return accumulate ? old[k] + alpha * a[i * n + j] : alpha * a[i * n + j]
+                }
+                #expect(Self.bits(t) == Self.bits(want), "\(m) × \(n), accumulate \(accumulate)")
+            }
+            var copy = [Double](repeating: 0, count: m * n)
+            entk_transpose(a, m, n, 1, 0, &copy)
+            #expect((0..<(m * n)).allSatisfy { copy[$0] == a[($0 % m) * n + $0 / m] })
+        }
+    }
+
+    @Test("compressed rows: the nonzeros in column order (NaN kept, −0 dropped), refused past the limit")
+    func compressRows() {
+        let rows = 9, cols = 13
+        var x = [Double](repeating: 0, count: rows * cols)
+        var g = RandomGenerator(seed: 15)
+        for r in 0..<rows { for k in 0..<(r % 4) { x[r * cols + (2 * r + 5 * k) % cols] = g.nextNormal() } }
+        x[3] = .nan; x[4] = -0.0
+        let nonzeros = x.filter { $0 != 0 }.count
+        var expectedStart = [0], expectedColumn: [Int] = []
+        for r in 0..<rows {
+            for c in 0..<cols where x[r * cols + c] != 0 { expectedColumn.append(c) }
+            expectedStart.append(expectedColumn.count)
+        }
+        for limit in [nonzeros, nonzeros + 3] {
+            var start = [Int](repeating: -1, count: rows + 1), column = [Int](repeating: -1, count: limit + 1)
+            var value = [Double](repeating: 0, count: limit + 1)
+            #expect(entk_compress_rows(x, rows, cols, limit, &start, &column, &value) == nonzeros)
+            #expect(start == expectedStart && Array(column[0..<nonzeros]) == expectedColumn)
+            #expect(Self.bits(Array(value[0..<nonzeros])) == Self.bits(x.filter { $0 != 0 }))
+        }
+        var start = [Int](repeating: 0, count: rows + 1), column = [Int](repeating: 0, count: nonzeros)
+        var value = [Double](repeating: 0, count: nonzeros)
+        #expect(entk_compress_rows(x, rows, cols, nonzeros - 1, &start, &column, &value) == -1)
+    }
 }

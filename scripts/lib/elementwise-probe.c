@@ -27,5 +27,18 @@ int main(void) {
   double *th = malloc(8*n), *out = malloc(8*n), *m = malloc(8*n), *v = malloc(8*n), *m2 = malloc(8*n), *v2 = malloc(8*n);
   for (long i = 0; i < n; i++) { th[i] = rnd(); m[i] = rnd() * 0.1; v[i] = fabs(rnd()) * 0.01; }
   for (int c = 0; c < 2; c++) { entk_adam(th, out, d, n, m, v, m2, v2, 0.9, 1 - 0.9, 0.999, 1 - 0.999, 0.013, 0.3, 1e-8, 0.9995, 0.01, c); mix(out, n); mix(m2, n); mix(v2, n); }
+  long st[38], col[74]; double val[74]; long k = 0;
+  for (long r = 0; r < rows; r++) { st[r] = k; for (long j = 0; j < r % 3; j++) { col[k] = (r + 5 * j) % cols; val[k] = rnd(); k++; } }
+  st[rows] = k;
+  double *vt = malloc(8*cols*cols), *yy = malloc(8*rows*cols), *gt = malloc(8*cols*cols);
+  for (long i = 0; i < cols*cols; i++) { vt[i] = rnd(); gt[i] = rnd(); }
+  entk_gather_rows(vt, cols, st, col, val, 0.3, rows, yy); mix(yy, rows*cols);
+  entk_scatter_rows(o, cols, st, col, val, 0.3, rows, gt); mix(gt, cols*cols);
+  entk_transpose(o, rows, cols, 1, 0, g); mix(g, rows*cols);
+  entk_transpose(t, rows, cols, 0.3, 1, g); mix(g, rows*cols);
+  long cst[38], ccol[74]; double cval[74];
+  long nz = entk_compress_rows(yy, rows, cols, 73, cst, ccol, cval); mix(cval, nz > 0 ? nz : 0);
+  for (long i = 0; i < rows * cols; i++) yy[i] = i % 29 == 0 ? rnd() : 0;
+  nz = entk_compress_rows(yy, rows, cols, 73, cst, ccol, cval); mix(cval, nz); mix((const double *)ccol, nz);
   printf("%016llx\n", (unsigned long long)h);
 }

@@ -20,6 +20,23 @@ void entk_square_backward(const double *d, const double *x, double *out, long co
 /// y[r·width + k] += b[k] for every row r.
 void entk_add_rows(const double *b, double *y, long rows, long width);
 
+/// x (rows × cols) in compressed-row form: row r's nonzeros are entries start[r]..<start[r+1] of
+/// (column, value), in column order. Returns their count, or −1 as soon as it would pass `limit`
+/// (then the outputs are unspecified). `column` and `value` need room for limit + 1 entries.
+long entk_compress_rows(const double *x, long rows, long cols, long limit, long *start, long *column, double *value);
+/// The gather of a dense layer on sparse inputs (CSR rows: nonzeros start[r]..<start[r+1] at
+/// `column`, `value`): y[r, :] = Σ_k (α·value_k)·vt[column_k, :], the first term a product and
+/// each later one added in k order; a row without nonzeros is 0. `vt` is in × width.
+void entk_gather_rows(const double *vt, long width, const long *start, const long *column,
+                      const double *value, double alpha, long rows, double *y);
+/// Its adjoint, the scatter: g[column_k, :] += (α·value_k)·seed[r, :] for r = 0, 1, … and k in order.
+void entk_scatter_rows(const double *seed, long width, const long *start, const long *column,
+                       const double *value, double alpha, long rows, double *g);
+/// t[j·rows + i] = α·a[i·cols + j] (+ t[j·rows + i] when `accumulate`): a (rows × cols)
+/// transposed and scaled, 8 × 8 blocks at a time in registers (row by row, the writes would
+/// stride by `rows` numbers). α = 1 is an exact copy.
+void entk_transpose(const double *a, long rows, long cols, double alpha, int accumulate, double *t);
+
 /// Σ over rows of each row's Σ_c w_c (o_c − t_c)² (w = 1 when `w` is null), a row's sum taken in
 /// eight partial sums (lane l over c ≡ l mod 8 of the whole chunks of eight, added l = 0…7 to 0)
 /// and then its tail in order; and, when `g` is not null, g_c = sw_c·(o_c − t_c) (or s·(o_c − t_c)
