@@ -1,13 +1,16 @@
 #ifndef ENTK_CKERNELS_H
 #define ENTK_CKERNELS_H
 
-/// Elementwise kernels of the training step, compiled once per instruction set (AVX-512, AVX2,
-/// the x86-64 baseline) and chosen when the program loads: the Swift code is built for the
-/// baseline (SSE2), where these loops run at a quarter of the width the machine has.
+/// The training step's elementwise kernels, and the one-hot dense layer's compression, gather,
+/// scatter and transposes, compiled once per instruction set (AVX-512, AVX2, the x86-64
+/// baseline) and chosen when the program loads: the Swift code is built for the baseline (SSE2),
+/// where these loops run at a quarter of the width the machine has.
 ///
 /// Each computes exactly the formula its Swift caller documents, operation for operation:
 /// no contraction into fused multiply-adds and no reassociation, and sums in the fixed order
-/// given, so every instruction set gives the same bits. Outputs may be their inputs (in place).
+/// given, so every instruction set gives the same bits. The elementwise kernels' outputs may be
+/// their inputs (in place); the compression, gather, scatter and transpose write to buffers of
+/// their own.
 
 /// y[k] = x[k] > 0 ? x[k] : 0.
 void entk_relu(const double *x, double *y, long count);
