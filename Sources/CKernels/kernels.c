@@ -95,7 +95,6 @@ CLONES void entk_scatter_rows(const double *seed, long width, const long *start,
     }
 }
 
-
 /// Eight doubles as one value: the compiler lowers each operation to the widest registers the
 /// clone has (one AVX-512, two AVX2 or four SSE2 operations), each lane rounded on its own.
 typedef double double8 __attribute__((vector_size(64)));

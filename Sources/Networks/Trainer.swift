@@ -250,9 +250,9 @@ func argmaxAccuracy(_ o: UnsafePointer<Double>, rows: Int, cols: Int, classes: I
     return rows > 0 ? Double(correct) / Double(rows) : 0
 }
 
-/// Each row's argmax (first maximum) over its first `classes` entries (all `cols` when nil).
-func argmaxClasses(_ t: UnsafePointer<Double>, rows: Int, cols: Int, classes: Int? = nil) -> [Int] {
-    (0..<rows).map { firstArgmax(t + $0 * cols, classes ?? cols) }
+/// Each row's argmax (first maximum) of a row-major rows × cols matrix.
+func argmaxClasses(_ t: UnsafePointer<Double>, rows: Int, cols: Int) -> [Int] {
+    (0..<rows).map { firstArgmax(t + $0 * cols, cols) }
 }
 
 /// Index of the first maximum of x[0..<count] (0 when count ≤ 1; a NaN never wins after index 0).

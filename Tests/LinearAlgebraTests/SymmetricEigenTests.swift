@@ -77,6 +77,22 @@ struct SymmetricEigenTests {
         #expect(try SymmetricEigen.all(Matrix(rows: 0, cols: 0)).values.isEmpty)
     }
 
+    @Test("asymmetry: max |a_ij − a_ji| / max |a_ij|, wherever the worst pair sits")
+    func asymmetryMeasure() throws {
+        for n in [0, 1, 2, 31, 32, 33, 70] {
+            let a = TestMatrices.symmetrised(TestMatrices.pseudoRandom(n, n, seed: UInt64(n)))
+            #expect(a.asymmetry == 0, "n = \(n)")
+            for (i, j) in [(0, n - 1), (n / 2, n / 3), (n - 1, n - 2), (n / 3, n - 1)] where n > 1 && i != j {
+                var b = a
+                b[i, j] += 0.25
+                var worst = 0.0, scale = 0.0
+                for r in 0..<n { for c in 0..<n { worst = max(worst, abs(b[r, c] - b[c, r])); scale = max(scale, abs(b[r, c])) } }
+                #expect(b.asymmetry == worst / scale, "n = \(n), entry (\(i), \(j))")
+            }
+        }
+        #expect(Matrix(rows: 2, cols: 3).asymmetry == .infinity)
+    }
+
     @Test("dsyevd size limit: refused above 32,766 before anything is allocated")
     func sizeLimit() throws {
         let limit = SymmetricEigen.fullDecompositionLimit
